@@ -1,0 +1,47 @@
+# The portal's everyday commands. `make run` and `make test` set everything up on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Tests run with DEBUG off, as in production; they only need some secret key.
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production
+
+.PHONY: install run test lint format migrations-check messages check-deploy
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	rm -rf build *.egg-info
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Development server on 127.0.0.1:8000 with the pilot data and demo accounts (safe to run again).
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py loaddata pilot
+	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
+	DEBUG=1 $(BIN)/python manage.py generate_demo_data
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (SQLite, or the database DATABASE_URL points to).
+test: install
+	$(TEST_ENV) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Regenerate the Polish translations' catalogue; needs gettext (msgfmt). The .mo files are committed.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale pl --ignore ".venv/*" --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale pl --ignore ".venv/*"

@@ -1,0 +1,331 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ksr_portal.models import TimestampedModel
+from ksr_portal.validators import validate_krs, validate_nip, validate_postal_code, validate_regon
+
+from .choices import MembershipRoleChoices, OrganizationLegalFormChoices, OrganizationStakeholderTypeChoices
+
+
+class Organization(TimestampedModel):
+    """An institution or organisation that runs a club or takes part in a network (stakeholder A, B or C)."""
+
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=300,
+    )
+    legal_form = models.CharField(
+        verbose_name=_("legal form"),
+        max_length=30,
+        choices=OrganizationLegalFormChoices,
+    )
+    stakeholder_type = models.CharField(
+        verbose_name=_("stakeholder type"),
+        max_length=1,
+        choices=OrganizationStakeholderTypeChoices,
+    )
+    pillars = models.ManyToManyField(
+        verbose_name=_("pillars served"),
+        to="clubs.Pillar",
+        related_name="organizations",
+        blank=True,
+    )
+    nip = models.CharField(
+        verbose_name=_("NIP"),
+        max_length=10,
+        blank=True,
+        validators=[validate_nip],
+    )
+    regon = models.CharField(
+        verbose_name=_("REGON"),
+        max_length=14,
+        blank=True,
+        validators=[validate_regon],
+    )
+    krs = models.CharField(
+        verbose_name=_("KRS"),
+        max_length=10,
+        blank=True,
+        validators=[validate_krs],
+    )
+    region = models.ForeignKey(
+        verbose_name=_("region"),
+        to="networks.Region",
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    municipality = models.ForeignKey(
+        verbose_name=_("municipality"),
+        to="networks.Municipality",
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        null=True,
+        blank=True,
+    )
+    street_address = models.CharField(
+        verbose_name=_("street address"),
+        max_length=200,
+        blank=True,
+    )
+    postal_code = models.CharField(
+        verbose_name=_("postal code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_postal_code],
+    )
+    town = models.CharField(
+        verbose_name=_("town"),
+        max_length=100,
+        blank=True,
+    )
+    email = models.EmailField(
+        verbose_name=_("e-mail"),
+        blank=True,
+    )
+    phone = models.CharField(
+        verbose_name=_("phone"),
+        max_length=30,
+        blank=True,
+    )
+    website = models.URLField(
+        verbose_name=_("website"),
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stakeholder_type__in=OrganizationStakeholderTypeChoices.values),
+                name="organization_stakeholder_type_valid",
+                violation_error_message=_("The stakeholder type must be A, B or C."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_form__in=OrganizationLegalFormChoices.values),
+                name="organization_legal_form_valid",
+                violation_error_message=_("Unknown legal form."),
+            ),
+            models.UniqueConstraint(
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="organization_unique_nip",
+                violation_error_message=_("An organisation with this NIP is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["regon"],
+                condition=~Q(regon=""),
+                name="organization_unique_regon",
+                violation_error_message=_("An organisation with this REGON is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["krs"],
+                condition=~Q(krs=""),
+                name="organization_unique_krs",
+                violation_error_message=_("An organisation with this KRS number is already registered."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "stakeholder_type"], name="organization_region_type_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
+            raise ValidationError({"municipality": _("The municipality lies in another region than the organisation.")})
+
+
+class ContactPerson(TimestampedModel):
+    """A person to contact at an organisation (staff, not a participant)."""
+
+    organization = models.ForeignKey(
+        verbose_name=_("organisation"),
+        to="stakeholders.Organization",
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=200,
+    )
+    position = models.CharField(
+        verbose_name=_("position"),
+        max_length=200,
+        blank=True,
+    )
+    email = models.EmailField(
+        verbose_name=_("e-mail"),
+        blank=True,
+    )
+    phone = models.CharField(
+        verbose_name=_("phone"),
+        max_length=30,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["organization", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(TimestampedModel):
+    """An organisation's membership in a network, with its cooperation agreement."""
+
+    organization = models.ForeignKey(
+        verbose_name=_("organisation"),
+        to="stakeholders.Organization",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    network = models.ForeignKey(
+        verbose_name=_("network"),
+        to="networks.Network",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        verbose_name=_("role"),
+        max_length=10,
+        choices=MembershipRoleChoices,
+        default=MembershipRoleChoices.MEMBER,
+    )
+    joined_on = models.DateField(
+        verbose_name=_("joined on"),
+    )
+    left_on = models.DateField(
+        verbose_name=_("left on"),
+        null=True,
+        blank=True,
+    )
+    agreement_signed_on = models.DateField(
+        verbose_name=_("cooperation agreement signed on"),
+        null=True,
+        blank=True,
+    )
+    agreement_valid_until = models.DateField(
+        verbose_name=_("cooperation agreement valid until"),
+        null=True,
+        blank=True,
+    )
+    agreement_document = models.FileField(
+        verbose_name=_("cooperation agreement document"),
+        upload_to="agreements/%Y/",
+        blank=True,
+    )
+    agreement_pillars = models.ManyToManyField(
+        verbose_name=_("pillars the agreement commits to"),
+        to="clubs.Pillar",
+        related_name="memberships",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["network", "organization"]
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRoleChoices.values),
+                name="membership_role_valid",
+                violation_error_message=_("Unknown membership role."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_left_after_joined",
+                violation_error_message=_("An organisation cannot leave a network before joining it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement_valid_until__isnull=True)
+                | Q(agreement_signed_on__isnull=True)
+                | Q(agreement_valid_until__gte=F("agreement_signed_on")),
+                name="membership_agreement_dates",
+                violation_error_message=_("A cooperation agreement cannot expire before it was signed."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "network"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_current_per_network",
+                violation_error_message=_("This organisation is already a member of this network."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "left_on"], name="membership_network_left_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.network}"
+
+
+class ServiceOffer(TimestampedModel):
+    """A catalogue service a partner offers to the participants of a network."""
+
+    organization = models.ForeignKey(
+        verbose_name=_("organisation"),
+        to="stakeholders.Organization",
+        on_delete=models.PROTECT,
+        related_name="service_offers",
+    )
+    network = models.ForeignKey(
+        verbose_name=_("network"),
+        to="networks.Network",
+        on_delete=models.PROTECT,
+        related_name="service_offers",
+    )
+    service = models.ForeignKey(
+        verbose_name=_("catalogue service"),
+        to="clubs.Service",
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    capacity = models.PositiveIntegerField(
+        verbose_name=_("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many participants can use the offer at once; empty means no fixed limit."),
+    )
+    terms = models.TextField(
+        verbose_name=_("terms"),
+        blank=True,
+    )
+    valid_from = models.DateField(
+        verbose_name=_("valid from"),
+    )
+    valid_until = models.DateField(
+        verbose_name=_("valid until"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["network", "service"]
+        verbose_name = _("service offer")
+        verbose_name_plural = _("service offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="service_offer_dates",
+                violation_error_message=_("An offer cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="service_offer_capacity_positive",
+                violation_error_message=_("An offer has at least one place."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "valid_from"], name="service_offer_network_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} — {self.organization}"
