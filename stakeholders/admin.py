@@ -28,7 +28,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_select_related = ["region", "municipality"]
     search_fields = ["name", "nip", "regon", "krs", "town"]
     autocomplete_fields = ["municipality"]
-    formfield_overrides = CHECKBOXES
+    formfield_overrides = {**CHECKBOXES, models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "legal_form", "stakeholder_type", "pillars"]}),
         (_("Identifiers"), {"fields": ["nip", "regon", "krs"]}),
