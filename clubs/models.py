@@ -356,9 +356,9 @@ class Activity(TimestampedModel):
         verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(hours__gt=0) & Q(hours__lte=12),
+                condition=Q(hours__gte=0.5) & Q(hours__lte=12),
                 name="activity_hours_range",
-                violation_error_message=_("An activity lasts more than 0 and at most 12 hours."),
+                violation_error_message=_("An activity lasts from half an hour to 12 hours."),
             ),
         ]
         indexes = [

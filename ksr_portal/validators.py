@@ -3,10 +3,10 @@
 The checksums come from python-stdnum; the messages are the portal's own, in plain language.
 """
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidComponent
 from stdnum.pl import nip, pesel, regon
@@ -18,7 +18,7 @@ MUNICIPALITY_KIND_DIGITS = ("1", "2", "3", "4", "5", "8", "9")
 
 
 def _require_digits(value, length, label):
-    if not re.fullmatch(r"\d+", value or ""):
+    if not re.fullmatch(r"[0-9]+", value or ""):
         raise ValidationError(_("%(label)s may contain digits only."), code="format", params={"label": label})
     if len(value) not in length:
         expected = _(" or ").join(str(n) for n in length)
@@ -55,7 +55,7 @@ def validate_pesel(value):
             code="birth_date",
             params={"value": value},
         ) from None
-    if born > datetime.date.today():
+    if born > timezone.localdate():
         raise ValidationError(
             _("PESEL %(value)s encodes a date of birth in the future."), code="birth_date", params={"value": value}
         )
@@ -86,7 +86,7 @@ def validate_krs(value):
 
 
 def validate_postal_code(value):
-    if not re.fullmatch(r"\d{2}-\d{3}", value or ""):
+    if not re.fullmatch(r"[0-9]{2}-[0-9]{3}", value or ""):
         raise ValidationError(
             _("Enter the postal code as NN-NNN, for example 25-520."), code="postal_code", params={"value": value}
         )

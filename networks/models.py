@@ -290,7 +290,7 @@ class Network(TimestampedModel):
                 errors["parent"] = _(
                     "A regional network belongs to the national one, a local network to a regional one."
                 )
-            elif self.kind == NetworkKindChoices.LOCAL and self.parent.region_id != self.region_id:
+            elif self.kind == NetworkKindChoices.LOCAL and self.region_id and self.parent.region_id != self.region_id:
                 errors["parent"] = _("A local network belongs to the regional network of its own region.")
         if self.hub_club_id and self.region_id and self.hub_club.region_id != self.region_id:
             errors["hub_club"] = _("The hub club must be in the network's region.")

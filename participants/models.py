@@ -1,9 +1,8 @@
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
@@ -155,7 +154,7 @@ class Participant(TimestampedModel):
                         errors["sex"] = _("The sex does not match the PESEL (its tenth digit).")
         elif self.birth_date is None:
             errors["birth_date"] = _("Enter the date of birth of a person without a PESEL.")
-        if self.birth_date and self.birth_date > datetime.date.today():
+        if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The date of birth cannot be in the future.")
         if errors:
             raise ValidationError(errors)
@@ -381,7 +380,8 @@ class Enrollment(TimestampedModel):
                 violation_error_message=_("A finished enrollment needs the exit date and reason."),
             ),
             models.CheckConstraint(
-                condition=Q(certificate_issued_on__isnull=True) | Q(status=EnrollmentStatusChoices.COMPLETED),
+                condition=(Q(certificate_issued_on__isnull=True) & Q(certificate_number=""))
+                | Q(status=EnrollmentStatusChoices.COMPLETED),
                 name="enrollment_certificate_only_completed",
                 violation_error_message=_("A completion certificate is issued only to a person who completed."),
             ),

@@ -1,0 +1,451 @@
+"""factory-boy factories for every model, building valid, mutually consistent objects.
+
+Regions, pillars and eligibility categories are fixed lists: their factories get the existing row
+(or create one of the 16 real regions) instead of inventing new ones. PESEL and NIP numbers are
+generated with correct check digits, and places are consistent: a municipality's TERC code starts
+with its county's and region's, a club's municipality lies in the club's region, and an attendance
+belongs to an enrollment in the activity's club.
+"""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+from stdnum.pl import nip, pesel
+
+from clubs.choices import ClubStatusChoices, PillarCodeChoices
+from clubs.models import Activity, Club, Pillar, Service
+from networks.choices import (
+    DeliverableKindChoices,
+    MeetingKindChoices,
+    MunicipalityKindChoices,
+    NetworkKindChoices,
+)
+from networks.models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
+from participants.choices import (
+    ConsentPurposeChoices,
+    EnrollmentExitReasonChoices,
+    EnrollmentStatusChoices,
+    OutcomeSituationChoices,
+    ParticipantSexChoices,
+    SocialContractStatusChoices,
+)
+from participants.models import (
+    ActionPlan,
+    Attendance,
+    Consent,
+    EligibilityCategory,
+    Enrollment,
+    FollowUp,
+    Goal,
+    Outcome,
+    Participant,
+    Review,
+    SocialContract,
+)
+from stakeholders.choices import OrganizationLegalFormChoices, OrganizationStakeholderTypeChoices
+from stakeholders.models import ContactPerson, Membership, Organization, ServiceOffer
+
+REGIONS = {
+    "02": "dolnośląskie",
+    "04": "kujawsko-pomorskie",
+    "06": "lubelskie",
+    "08": "lubuskie",
+    "10": "łódzkie",
+    "12": "małopolskie",
+    "14": "mazowieckie",
+    "16": "opolskie",
+    "18": "podkarpackie",
+    "20": "podlaskie",
+    "22": "pomorskie",
+    "24": "śląskie",
+    "26": "świętokrzyskie",
+    "28": "warmińsko-mazurskie",
+    "30": "wielkopolskie",
+    "32": "zachodniopomorskie",
+}
+
+# PESEL adds this to the month to encode the century of birth.
+PESEL_MONTH_OFFSET = {18: 80, 19: 0, 20: 20, 21: 40, 22: 60}
+
+
+def make_pesel(born, male, serial=0):
+    """A valid PESEL for this birth date and sex; different serials (0–4999) give different numbers."""
+    month = born.month + PESEL_MONTH_OFFSET[born.year // 100]
+    sex_digit = 2 * (serial // 1000 % 5) + (1 if male else 0)
+    body = f"{born:%y}{month:02d}{born:%d}{serial % 1000:03d}{sex_digit}"
+    return body + pesel.calc_check_digit(body)
+
+
+def make_nip(n):
+    """The n-th valid NIP of a series; a base whose check digit would be 10 is skipped for its neighbour."""
+    for base in (f"{526000000 + 2 * n:09d}", f"{526000000 + 2 * n + 1:09d}"):
+        check = nip.checksum(base + "0")  # the weighted sum mod 11 of the first nine digits
+        if check < 10:
+            return f"{base}{check}"
+    raise AssertionError("two neighbouring bases cannot both have check digit 10")
+
+
+def m2m(field):
+    """A post-generation hook that sets a many-to-many field when the caller passes a list."""
+
+    def hook(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(hook)
+
+
+class ModelFactory(DjangoModelFactory):
+    """Base of the factories: many-to-many hooks save their own rows, no second save of the object."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+
+# ---------------------------------------------------------------------------
+# networks
+# ---------------------------------------------------------------------------
+
+
+class RegionFactory(ModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("terc",)
+
+    terc = factory.Sequence(lambda n: list(REGIONS)[n % len(REGIONS)])
+    name = factory.LazyAttribute(lambda o: REGIONS[o.terc])
+    rops_name = factory.LazyAttribute(lambda o: f"Regionalny Ośrodek Polityki Społecznej ({o.name})")
+    rops_town = "Kielce"
+
+
+class CountyFactory(ModelFactory):
+    class Meta:
+        model = County
+
+    region = factory.SubFactory(RegionFactory)
+    terc = factory.LazyAttributeSequence(lambda o, n: f"{o.region.terc}{n % 99 + 1:02d}")
+    name = factory.Sequence(lambda n: f"powiat {n}")
+
+
+class MunicipalityFactory(ModelFactory):
+    class Meta:
+        model = Municipality
+
+    region = factory.SubFactory(RegionFactory)
+    county = factory.SubFactory(CountyFactory, region=factory.SelfAttribute("..region"))
+    kind = MunicipalityKindChoices.RURAL
+    terc = factory.LazyAttributeSequence(lambda o, n: f"{o.county.terc}{n % 99 + 1:02d}{o.kind}")
+    name = factory.Sequence(lambda n: f"Gmina {n}")
+
+
+class NationalNetworkFactory(ModelFactory):
+    class Meta:
+        model = Network
+        django_get_or_create = ("kind",)
+
+    kind = NetworkKindChoices.NATIONAL
+    name = "Krajowa Sieć Reintegracji"
+
+
+class RegionalNetworkFactory(ModelFactory):
+    class Meta:
+        model = Network
+        django_get_or_create = ("kind", "region")
+
+    kind = NetworkKindChoices.REGIONAL
+    region = factory.SubFactory(RegionFactory)
+    parent = factory.SubFactory(NationalNetworkFactory)
+    name = factory.LazyAttribute(lambda o: f"Regionalna Sieć Reintegracji ({o.region.name})")
+
+
+class LocalNetworkFactory(ModelFactory):
+    class Meta:
+        model = Network
+
+    kind = NetworkKindChoices.LOCAL
+    region = factory.SubFactory(RegionFactory)
+    parent = factory.SubFactory(RegionalNetworkFactory, region=factory.SelfAttribute("..region"))
+    name = factory.Sequence(lambda n: f"Lokalna Sieć Reintegracji nr {n}")
+    established_on = datetime.date(2019, 9, 1)
+
+    class Params:
+        with_hub = factory.Trait(
+            hub_club=factory.SubFactory("tests.factories.ClubFactory", region=factory.SelfAttribute("..region"))
+        )
+
+
+NetworkFactory = LocalNetworkFactory
+
+
+class MeetingFactory(ModelFactory):
+    class Meta:
+        model = Meeting
+
+    network = factory.SubFactory(LocalNetworkFactory)
+    held_on = datetime.date(2024, 3, 12)
+    kind = MeetingKindChoices.WORKING
+    topic = "Oferta usług partnerów typu C"
+    attending_organizations = m2m("attending_organizations")
+
+
+class AnimationTeamFactory(ModelFactory):
+    class Meta:
+        model = AnimationTeam
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.LazyAttribute(lambda o: f"ZRAR {o.region.name}")
+
+
+class AnimationDeliverableFactory(ModelFactory):
+    class Meta:
+        model = AnimationDeliverable
+
+    team = factory.SubFactory(AnimationTeamFactory)
+    kind = DeliverableKindChoices.ANIMATION_PLAN
+    title = "Plan animacji lokalnych sieci reintegracji"
+    due_on = datetime.date(2024, 6, 30)
+
+
+# ---------------------------------------------------------------------------
+# stakeholders
+# ---------------------------------------------------------------------------
+
+
+class OrganizationFactory(ModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Stowarzyszenie Pomocy nr {n}")
+    legal_form = OrganizationLegalFormChoices.ASSOCIATION
+    stakeholder_type = OrganizationStakeholderTypeChoices.A
+    nip = factory.Sequence(make_nip)
+    region = factory.SubFactory(RegionFactory)
+    municipality = factory.SubFactory(MunicipalityFactory, region=factory.SelfAttribute("..region"))
+    postal_code = "25-520"
+    town = "Kielce"
+    pillars = m2m("pillars")
+
+
+class ContactPersonFactory(ModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Faker("name", locale="pl_PL")
+    position = "koordynator"
+
+
+class MembershipFactory(ModelFactory):
+    class Meta:
+        model = Membership
+
+    network = factory.SubFactory(LocalNetworkFactory)
+    organization = factory.SubFactory(OrganizationFactory, region=factory.SelfAttribute("..network.region"))
+    joined_on = datetime.date(2020, 1, 15)
+
+
+class ServiceOfferFactory(ModelFactory):
+    class Meta:
+        model = ServiceOffer
+
+    network = factory.SubFactory(LocalNetworkFactory)
+    organization = factory.SubFactory(OrganizationFactory, region=factory.SelfAttribute("..network.region"))
+    service = factory.SubFactory("tests.factories.ServiceFactory")
+    capacity = 10
+    valid_from = datetime.date(2024, 1, 1)
+
+
+# ---------------------------------------------------------------------------
+# clubs
+# ---------------------------------------------------------------------------
+
+
+class PillarFactory(ModelFactory):
+    """Gets one of the six pillars the migration created."""
+
+    class Meta:
+        model = Pillar
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator(PillarCodeChoices.values)
+
+
+class ServiceFactory(ModelFactory):
+    class Meta:
+        model = Service
+
+    pillar = factory.SubFactory(PillarFactory)
+    name = factory.Sequence(lambda n: f"Warsztaty nr {n}")
+
+
+class ClubFactory(ModelFactory):
+    class Meta:
+        model = Club
+
+    name = factory.Sequence(lambda n: f"Klub Integracji Społecznej nr {n}")
+    region = factory.SubFactory(RegionFactory)
+    operator = factory.SubFactory(OrganizationFactory, region=factory.SelfAttribute("..region"))
+    municipality = factory.SubFactory(MunicipalityFactory, region=factory.SelfAttribute("..region"))
+    postal_code = "25-520"
+    town = "Kielce"
+    created_on = datetime.date(2019, 6, 1)
+    activity_started_on = datetime.date(2019, 9, 1)
+    status = ClubStatusChoices.ACTIVE
+    services = m2m("services")
+
+
+class ActivityFactory(ModelFactory):
+    class Meta:
+        model = Activity
+
+    club = factory.SubFactory(ClubFactory)
+    service = factory.SubFactory(ServiceFactory)
+    provider = factory.SelfAttribute("club.operator")
+    title = "Warsztaty kulinarne"
+    held_on = datetime.date(2024, 4, 10)
+    hours = 3
+
+
+# ---------------------------------------------------------------------------
+# participants
+# ---------------------------------------------------------------------------
+
+
+class EligibilityCategoryFactory(ModelFactory):
+    """Gets one of the eight art. 1 categories the migration created."""
+
+    class Meta:
+        model = EligibilityCategory
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator("12345678")
+
+
+class ParticipantFactory(ModelFactory):
+    class Meta:
+        model = Participant
+
+    first_name = factory.Faker("first_name", locale="pl_PL")
+    last_name = factory.Faker("last_name", locale="pl_PL")
+    sex = factory.Iterator([ParticipantSexChoices.FEMALE, ParticipantSexChoices.MALE])
+    birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=75)
+    pesel = factory.LazyAttributeSequence(
+        lambda o, n: make_pesel(o.birth_date, male=o.sex == ParticipantSexChoices.MALE, serial=n)
+    )
+
+
+class ConsentFactory(ModelFactory):
+    class Meta:
+        model = Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = ConsentPurposeChoices.PROCESSING
+    given_on = datetime.date(2024, 2, 1)
+
+
+class EnrollmentFactory(ModelFactory):
+    class Meta:
+        model = Enrollment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    club = factory.SubFactory(ClubFactory)
+    status = EnrollmentStatusChoices.ACTIVE
+    applied_on = datetime.date(2024, 2, 1)
+    qualified_on = datetime.date(2024, 2, 5)
+    started_on = datetime.date(2024, 2, 10)
+    eligibility_categories = m2m("eligibility_categories")
+
+    class Params:
+        completed = factory.Trait(
+            status=EnrollmentStatusChoices.COMPLETED,
+            exit_on=datetime.date(2024, 11, 29),
+            exit_reason=EnrollmentExitReasonChoices.PLAN_COMPLETED,
+            certificate_number=factory.Sequence(lambda n: f"KIS/{n}/2024"),
+            certificate_issued_on=datetime.date(2024, 11, 29),
+        )
+
+
+class ActionPlanFactory(ModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    drawn_up_on = datetime.date(2024, 2, 12)
+
+
+class GoalFactory(ModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    pillar = factory.SubFactory(PillarFactory)
+    description = "Odbudowa nawyku regularnej aktywności"
+    planned_services = m2m("planned_services")
+
+
+class ReviewFactory(ModelFactory):
+    class Meta:
+        model = Review
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    reviewed_on = datetime.date(2024, 5, 12)
+    progress = "Regularny udział w zajęciach"
+    next_review_on = datetime.date(2024, 8, 12)
+
+
+class SocialContractFactory(ModelFactory):
+    class Meta:
+        model = SocialContract
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    number = factory.Sequence(lambda n: f"KS/{n}/2024")
+    valid_from = datetime.date(2024, 2, 10)
+    valid_until = datetime.date(2024, 11, 30)
+    status = SocialContractStatusChoices.SIGNED
+    signed_on = datetime.date(2024, 2, 10)
+
+
+class AttendanceFactory(ModelFactory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    enrollment = factory.SubFactory(EnrollmentFactory, club=factory.SelfAttribute("..activity.club"))
+
+
+class OutcomeFactory(ModelFactory):
+    class Meta:
+        model = Outcome
+
+    enrollment = factory.SubFactory(EnrollmentFactory, completed=True)
+    recorded_on = datetime.date(2024, 11, 29)
+    situation = OutcomeSituationChoices.EMPLOYED
+    vocational_reintegration_achieved = True
+
+
+class FollowUpFactory(ModelFactory):
+    class Meta:
+        model = FollowUp
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    months_after = 6
+    checked_on = datetime.date(2025, 5, 29)
+    situation = OutcomeSituationChoices.EMPLOYED
+
+
+# ---------------------------------------------------------------------------
+# accounts
+# ---------------------------------------------------------------------------
+
+
+class UserFactory(ModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("test-password")
