@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Tests run with DEBUG off, as in production; they only need some secret key.
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production
+# Tests run with DEBUG off, as in production; they only need some secret key and plain HTTP.
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0
 
 .PHONY: install run test lint format migrations-check messages check-deploy
 

@@ -5,16 +5,24 @@ needs a factory named after the model in tests/factories.py.
 """
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import factories
 
+AXES_REQUEST = {"user_agent": "test", "http_accept": "*/*", "path_info": "/admin/login/"}
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 FACTORY_OVERRIDES = {
     "Network": factories.LocalNetworkFactory,
     "Group": lambda: Group.objects.create(name="testers"),
+    "AccessAttempt": lambda: AccessAttempt.objects.create(
+        username="someone", ip_address="127.0.0.1", failures_since_start=1, **AXES_REQUEST
+    ),
+    "AccessFailureLog": lambda: AccessFailureLog.objects.create(
+        username="someone", ip_address="127.0.0.1", **AXES_REQUEST
+    ),
 }
 
 

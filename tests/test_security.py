@@ -1,0 +1,90 @@
+"""The door holds: lockout after repeated failures, security headers, production settings pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("koordynator", password=PASSWORD, is_staff=True)
+
+
+def login(client, password):
+    return client.post(
+        reverse("admin:login"), {"username": "koordynator", "password": password}, REMOTE_ADDR="10.0.0.7"
+    )
+
+
+@pytest.mark.django_db
+def test_account_is_locked_after_repeated_failures(client, staff_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "wrong-password").status_code == 200  # the form again, with an error
+    locked = login(client, "wrong-password")
+    assert locked.status_code == 429
+    # Even the right password is refused while the lockout lasts.
+    assert login(client, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_correct_login_before_the_limit_succeeds(client, staff_user):
+    login(client, "wrong-password")
+    response = login(client, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_user.pk)
+
+
+@pytest.mark.django_db
+def test_weak_passwords_are_refused(staff_user):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ["krotkie", "1234567890123", "password1234", "koordynator1"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak, staff_user)
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_session_expires_after_idle_time():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="k7#Qz!v2Lr9@wX4$eN8^pT1&bY6*uH3(jM5)sD0_fG-aC+iO=lK~",
+        ALLOWED_HOSTS="ksr.example.gov.pl",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
