@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
 from participants.models import Attendance
 
 from .models import Activity, Club, Pillar, Service
 
 
-class FixedRowsAdmin(admin.ModelAdmin):
+class FixedRowsAdmin(ScopedModelAdmin):
     """A closed list defined by the law or the service model: its rows come from a migration."""
 
     def has_add_permission(self, request):
@@ -24,7 +25,7 @@ class PillarAdmin(FixedRowsAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ScopedModelAdmin):
     list_display = ["name", "pillar", "is_active"]
     list_filter = ["pillar", "is_active"]
     list_select_related = ["pillar"]
@@ -32,7 +33,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Club)
-class ClubAdmin(admin.ModelAdmin):
+class ClubAdmin(ScopedModelAdmin):
     list_display = ["name", "kind", "region", "municipality", "operator", "status", "is_pilot", "under_mayor_auspices"]
     list_filter = ["kind", "status", "region", "is_pilot", "under_mayor_auspices"]
     list_select_related = ["region", "municipality", "operator"]
@@ -52,7 +53,7 @@ class ClubAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedTabularInline):
     model = Attendance
     extra = 0
     fields = ["enrollment", "status"]
@@ -60,7 +61,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ScopedModelAdmin):
     list_display = ["title", "held_on", "club", "service", "provider", "hours"]
     list_filter = ["service__pillar", "club__region"]
     list_select_related = ["club", "service", "provider"]

@@ -6,12 +6,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
+from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import validate_postal_code
 
 from .choices import ClubKindChoices, ClubStatusChoices, PillarCodeChoices
 
 
-class PillarManager(models.Manager):
+class PillarManager(ScopedManager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -31,6 +32,7 @@ class Pillar(models.Model):
     )
 
     objects = PillarManager()
+    scope_paths = ScopePaths()
 
     class Meta:
         ordering = ["order"]
@@ -51,7 +53,7 @@ class Pillar(models.Model):
         return (self.code,)
 
 
-class ServiceManager(models.Manager):
+class ServiceManager(ScopedManager):
     def get_by_natural_key(self, pillar_code, name):
         return self.get(pillar__code=pillar_code, name=name)
 
@@ -103,6 +105,8 @@ class Service(TimestampedModel):
 
 class Club(TimestampedModel):
     """A social integration club (KIS) or centre (CIS), as entered in the voivode's registry."""
+
+    scope_paths = ScopePaths(region="region", club="pk")
 
     kind = models.CharField(
         verbose_name=_("kind"),
@@ -306,6 +310,8 @@ class Club(TimestampedModel):
 
 class Activity(TimestampedModel):
     """A class held by a club or a partner: one catalogue service on one day."""
+
+    scope_paths = ScopePaths(region="club__region", club="club")
 
     club = models.ForeignKey(
         verbose_name=_("club"),

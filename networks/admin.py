@@ -1,20 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
 from stakeholders.models import Membership
 
 from .models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedModelAdmin):
     list_display = ["terc", "name", "rops_name", "rops_town", "in_pilot"]
     list_filter = ["in_pilot"]
     search_fields = ["terc", "name", "rops_name"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(ScopedModelAdmin):
     list_display = ["terc", "name", "region"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -22,7 +23,7 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedModelAdmin):
     list_display = ["terc", "name", "kind", "county", "region", "degurba"]
     list_filter = ["region", "kind", "degurba"]
     list_select_related = ["county", "region"]
@@ -30,7 +31,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     autocomplete_fields = ["county"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedTabularInline):
     model = Membership
     extra = 0
     fields = ["organization", "role", "joined_on", "left_on", "agreement_signed_on", "agreement_valid_until"]
@@ -39,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(ScopedModelAdmin):
     list_display = ["name", "kind", "region", "parent", "hub_club"]
     list_filter = ["kind", "region"]
     list_select_related = ["region", "parent", "hub_club"]
@@ -49,7 +50,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedModelAdmin):
     list_display = ["held_on", "network", "kind", "topic"]
     list_filter = ["kind", "network__kind", "network__region"]
     list_select_related = ["network"]
@@ -58,14 +59,14 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["network", "attending_organizations"]
 
 
-class AnimationDeliverableInline(admin.TabularInline):
+class AnimationDeliverableInline(ScopedTabularInline):
     model = AnimationDeliverable
     extra = 0
     fields = ["kind", "title", "status", "due_on", "delivered_on", "document"]
 
 
 @admin.register(AnimationTeam)
-class AnimationTeamAdmin(admin.ModelAdmin):
+class AnimationTeamAdmin(ScopedModelAdmin):
     list_display = ["name", "region"]
     list_select_related = ["region"]
     search_fields = ["name", "region__name"]
@@ -74,7 +75,7 @@ class AnimationTeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnimationDeliverable)
-class AnimationDeliverableAdmin(admin.ModelAdmin):
+class AnimationDeliverableAdmin(ScopedModelAdmin):
     list_display = ["title", "kind", "team", "status", "due_on", "delivered_on"]
     list_filter = ["kind", "status", "team__region"]
     list_select_related = ["team"]

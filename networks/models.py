@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
+from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import validate_county_terc, validate_municipality_terc, validate_region_terc
 
 from .choices import (
@@ -17,7 +18,7 @@ from .choices import (
 )
 
 
-class TercManager(models.Manager):
+class TercManager(ScopedManager):
     """Looks units up by their TERC code, which is also their natural key in fixtures and imports."""
 
     def get_by_natural_key(self, terc):
@@ -190,6 +191,8 @@ class Municipality(TimestampedModel):
 class Network(TimestampedModel):
     """A reintegration network: the national KSR, a regional RSR or a local LSR around a club."""
 
+    scope_paths = ScopePaths(region="region", national_rows_shared=True)
+
     kind = models.CharField(
         verbose_name=_("kind"),
         max_length=10,
@@ -301,6 +304,8 @@ class Network(TimestampedModel):
 class Meeting(TimestampedModel):
     """A meeting of a network's body: who came, what was discussed, what follows."""
 
+    scope_paths = ScopePaths(region="network__region", national_rows_shared=True)
+
     network = models.ForeignKey(
         verbose_name=_("network"),
         to="networks.Network",
@@ -354,6 +359,8 @@ class Meeting(TimestampedModel):
 class AnimationTeam(TimestampedModel):
     """A regional animation team (ZRAR): animators who build local networks and support clubs."""
 
+    scope_paths = ScopePaths(region="region")
+
     region = models.OneToOneField(
         verbose_name=_("region"),
         to="networks.Region",
@@ -388,6 +395,8 @@ class AnimationTeam(TimestampedModel):
 
 class AnimationDeliverable(TimestampedModel):
     """A document an animation team owes: the animation plan or its recommendations."""
+
+    scope_paths = ScopePaths(region="team__region")
 
     team = models.ForeignKey(
         verbose_name=_("animation team"),

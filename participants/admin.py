@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clubs.admin import FixedRowsAdmin
+from ksr_portal.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
 
 from .models import (
     ActionPlan,
@@ -29,13 +30,13 @@ class EligibilityCategoryAdmin(FixedRowsAdmin):
     readonly_fields = ["code"]
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ScopedTabularInline):
     model = Consent
     extra = 0
     fields = ["purpose", "given_on", "withdrawn_on"]
 
 
-class ParticipantEnrollmentInline(admin.TabularInline):
+class ParticipantEnrollmentInline(ScopedTabularInline):
     model = Enrollment
     extra = 0
     fields = ["club", "status", "applied_on", "exit_on"]
@@ -48,7 +49,7 @@ class ParticipantEnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ScopedModelAdmin):
     list_display = ["last_name", "first_name", "birth_date", "sex", "municipality"]
     list_filter = ["sex"]
     list_select_related = ["municipality"]
@@ -59,7 +60,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ScopedModelAdmin):
     list_display = ["participant", "purpose", "given_on", "withdrawn_on"]
     list_filter = ["purpose"]
     list_select_related = ["participant"]
@@ -67,7 +68,7 @@ class ConsentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["participant"]
 
 
-class SocialContractInline(admin.StackedInline):
+class SocialContractInline(ScopedStackedInline):
     model = SocialContract
     extra = 0
     fields = ["number", "status", "valid_from", "valid_until", "signed_on"]
@@ -75,7 +76,7 @@ class SocialContractInline(admin.StackedInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ScopedModelAdmin):
     list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
     list_filter = ["status", "club__region", "exit_reason"]
     list_select_related = ["participant", "club"]
@@ -108,21 +109,21 @@ class EnrollmentAdmin(admin.ModelAdmin):
     inlines = [SocialContractInline]
 
 
-class GoalInline(admin.StackedInline):
+class GoalInline(ScopedStackedInline):
     model = Goal
     extra = 0
     fields = ["pillar", "description", "planned_services", "target_date", "status"]
     autocomplete_fields = ["planned_services"]
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ScopedTabularInline):
     model = Review
     extra = 0
     fields = ["reviewed_on", "progress", "next_review_on"]
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ScopedModelAdmin):
     list_display = ["enrollment", "drawn_up_on", "review_interval_months"]
     list_filter = ["enrollment__club__region"]
     list_select_related = ["enrollment__participant", "enrollment__club"]
@@ -132,7 +133,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ScopedModelAdmin):
     list_display = ["__str__", "plan", "pillar", "target_date", "status"]
     list_filter = ["pillar", "status"]
     list_select_related = ["pillar", "plan__enrollment__participant", "plan__enrollment__club"]
@@ -141,7 +142,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ScopedModelAdmin):
     list_display = ["plan", "reviewed_on", "next_review_on"]
     list_select_related = ["plan__enrollment__participant", "plan__enrollment__club"]
     search_fields = ["plan__enrollment__participant__last_name"]
@@ -150,7 +151,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SocialContract)
-class SocialContractAdmin(admin.ModelAdmin):
+class SocialContractAdmin(ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
     list_filter = ["status"]
     list_select_related = ["enrollment__participant", "enrollment__club"]
@@ -159,7 +160,7 @@ class SocialContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ScopedModelAdmin):
     list_display = ["enrollment", "activity", "status"]
     list_filter = ["status", "activity__service__pillar"]
     list_select_related = ["enrollment__participant", "enrollment__club", "activity"]
@@ -168,14 +169,14 @@ class AttendanceAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(ScopedTabularInline):
     model = FollowUp
     extra = 0
     fields = ["months_after", "checked_on", "situation", "notes"]
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ScopedModelAdmin):
     list_display = [
         "enrollment",
         "situation",
@@ -191,7 +192,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ScopedModelAdmin):
     list_display = ["outcome", "months_after", "checked_on", "situation"]
     list_filter = ["months_after", "situation"]
     list_select_related = ["outcome__enrollment__participant", "outcome__enrollment__club"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
+from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import pesel_birth_date, pesel_is_male, validate_pesel
 
 from .choices import (
@@ -37,7 +38,7 @@ CLOSED_ENROLLMENT_STATUSES = [
 ]
 
 
-class EligibilityCategoryManager(models.Manager):
+class EligibilityCategoryManager(ScopedManager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -53,6 +54,7 @@ class EligibilityCategory(models.Model):
     )
 
     objects = EligibilityCategoryManager()
+    scope_paths = ScopePaths()
 
     class Meta:
         ordering = ["code"]
@@ -75,6 +77,8 @@ class EligibilityCategory(models.Model):
 
 class Participant(TimestampedModel):
     """A person taking part in a club: identity and the few facts EU monitoring requires, nothing more."""
+
+    scope_paths = ScopePaths(region="enrollments__club__region", club="enrollments__club")
 
     first_name = models.CharField(
         verbose_name=_("first name"),
@@ -163,6 +167,8 @@ class Participant(TimestampedModel):
 class Consent(TimestampedModel):
     """A participant's consent to a purpose of processing, and its withdrawal."""
 
+    scope_paths = ScopePaths(region="participant__enrollments__club__region", club="participant__enrollments__club")
+
     participant = models.ForeignKey(
         verbose_name=_("participant"),
         to="participants.Participant",
@@ -212,6 +218,8 @@ class Consent(TimestampedModel):
 
 class Enrollment(TimestampedModel):
     """A participant's stay in one club, from referral to exit, with the facts recorded at entry."""
+
+    scope_paths = ScopePaths(region="club__region", club="club")
 
     participant = models.ForeignKey(
         verbose_name=_("participant"),
@@ -406,6 +414,8 @@ class Enrollment(TimestampedModel):
 class ActionPlan(TimestampedModel):
     """The Individual Action Plan (IPD): a diagnosis of the person's potential and goals per pillar."""
 
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+
     enrollment = models.OneToOneField(
         verbose_name=_("enrollment"),
         to="participants.Enrollment",
@@ -448,6 +458,8 @@ class ActionPlan(TimestampedModel):
 
 class Goal(TimestampedModel):
     """A goal of an action plan under one of the six pillars, with the services planned for it."""
+
+    scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
 
     plan = models.ForeignKey(
         verbose_name=_("plan"),
@@ -501,6 +513,8 @@ class Goal(TimestampedModel):
 class Review(TimestampedModel):
     """A periodic review of an action plan: progress made and the date of the next review."""
 
+    scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
+
     plan = models.ForeignKey(
         verbose_name=_("plan"),
         to="participants.ActionPlan",
@@ -537,6 +551,8 @@ class Review(TimestampedModel):
 
 class SocialContract(TimestampedModel):
     """A social contract (art. 108 of the Social Assistance Act): the condition of attending a KIS."""
+
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
 
     enrollment = models.ForeignKey(
         verbose_name=_("enrollment"),
@@ -642,6 +658,8 @@ class SocialContract(TimestampedModel):
 class Attendance(TimestampedModel):
     """Whether a participant attended one activity of their club."""
 
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+
     activity = models.ForeignKey(
         verbose_name=_("activity"),
         to="clubs.Activity",
@@ -692,6 +710,8 @@ class Attendance(TimestampedModel):
 class Outcome(TimestampedModel):
     """What a participant achieved on leaving the club."""
 
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+
     enrollment = models.OneToOneField(
         verbose_name=_("enrollment"),
         to="participants.Enrollment",
@@ -737,6 +757,8 @@ class Outcome(TimestampedModel):
 
 class FollowUp(TimestampedModel):
     """A check of a former participant's situation some months after leaving."""
+
+    scope_paths = ScopePaths(region="outcome__enrollment__club__region", club="outcome__enrollment__club")
 
     outcome = models.ForeignKey(
         verbose_name=_("outcome"),

@@ -3,18 +3,20 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
+
 from .models import ContactPerson, Membership, Organization, ServiceOffer
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
-class ContactPersonInline(admin.TabularInline):
+class ContactPersonInline(ScopedTabularInline):
     model = ContactPerson
     extra = 0
     fields = ["name", "position", "email", "phone"]
 
 
-class OrganizationMembershipInline(admin.TabularInline):
+class OrganizationMembershipInline(ScopedTabularInline):
     model = Membership
     extra = 0
     fields = ["network", "role", "joined_on", "left_on", "agreement_valid_until"]
@@ -22,7 +24,7 @@ class OrganizationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ScopedModelAdmin):
     list_display = ["name", "stakeholder_type", "legal_form", "region", "municipality", "nip", "regon"]
     list_filter = ["stakeholder_type", "legal_form", "region", "pillars"]
     list_select_related = ["region", "municipality"]
@@ -39,7 +41,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(ScopedModelAdmin):
     list_display = ["name", "position", "organization", "email", "phone"]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name"]
@@ -47,7 +49,7 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ScopedModelAdmin):
     list_display = ["organization", "network", "role", "joined_on", "left_on", "agreement_valid_until"]
     list_filter = ["role", "network__kind", "network__region", "organization__stakeholder_type"]
     list_select_related = ["organization", "network"]
@@ -57,7 +59,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceOffer)
-class ServiceOfferAdmin(admin.ModelAdmin):
+class ServiceOfferAdmin(ScopedModelAdmin):
     list_display = ["service", "organization", "network", "capacity", "valid_from", "valid_until"]
     list_filter = ["service__pillar", "network__region"]
     list_select_related = ["service", "organization", "network"]

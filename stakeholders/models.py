@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
+from ksr_portal.scoping import ScopePaths
 from ksr_portal.validators import validate_krs, validate_nip, validate_postal_code, validate_regon
 
 from .choices import MembershipRoleChoices, OrganizationLegalFormChoices, OrganizationStakeholderTypeChoices
@@ -12,6 +13,8 @@ from .choices import MembershipRoleChoices, OrganizationLegalFormChoices, Organi
 
 class Organization(TimestampedModel):
     """An institution or organisation that runs a club or takes part in a network (stakeholder A, B or C)."""
+
+    scope_paths = ScopePaths(region="region")
 
     name = models.CharField(
         verbose_name=_("name"),
@@ -144,6 +147,8 @@ class Organization(TimestampedModel):
 class ContactPerson(TimestampedModel):
     """A person to contact at an organisation (staff, not a participant)."""
 
+    scope_paths = ScopePaths(region="organization__region")
+
     organization = models.ForeignKey(
         verbose_name=_("organisation"),
         to="stakeholders.Organization",
@@ -180,6 +185,8 @@ class ContactPerson(TimestampedModel):
 
 class Membership(TimestampedModel):
     """An organisation's membership in a network, with its cooperation agreement."""
+
+    scope_paths = ScopePaths(region="network__region", national_rows_shared=True)
 
     organization = models.ForeignKey(
         verbose_name=_("organisation"),
@@ -268,6 +275,8 @@ class Membership(TimestampedModel):
 
 class ServiceOffer(TimestampedModel):
     """A catalogue service a partner offers to the participants of a network."""
+
+    scope_paths = ScopePaths(region="network__region", national_rows_shared=True)
 
     organization = models.ForeignKey(
         verbose_name=_("organisation"),

@@ -1,0 +1,112 @@
+"""The admin's side of the access scope: every admin class of the portal is built on these bases.
+
+Querysets, foreign-key and many-to-many choices (and so autocomplete answers), related-field filter
+choices and inline rows all come from `restrict()`; an object out of scope answers 404; a save that
+would leave the user's scope is refused and rolled back.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import UserScope
+
+
+def restricted(queryset, user, action="view"):
+    """`queryset.restrict(user, action)` for the portal's models; other models (auth, logs) are left to permissions."""
+    restrict = getattr(queryset, "restrict", None)
+    return restrict(user, action) if restrict else queryset
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-field filter that offers only the choices within the user's scope."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = restricted(field.related_model._default_manager.all(), request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class ScopedAdminMixin:
+    def get_queryset(self, request):
+        return restricted(super().get_queryset(request), request.user)
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if queryset is None:
+            remote = db_field.remote_field
+            queryset = remote.model._default_manager.using(db).complex_filter(remote.limit_choices_to)
+        return restricted(queryset, request.user)
+
+
+class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("There is no such object."))
+        return obj
+
+    def _allowed(self, request, obj, action):
+        queryset = restricted(self.model._default_manager.filter(pk=obj.pk), request.user, action)
+        return queryset.exists()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._allowed(request, obj, "change"))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._allowed(request, obj, "delete"))
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, ScopedRelatedFieldListFilter)
+            filters.append(entry)
+        return filters
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The admin's change view runs in a transaction, so refusing here rolls the save back.
+        if not self._allowed(request, obj, "change" if change else "add"):
+            raise PermissionDenied
+
+
+class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
+    pass
+
+
+class UserScopeInline(admin.StackedInline):
+    model = UserScope
+    can_delete = False
+    fields = ["level", "region", "club"]
+    autocomplete_fields = ["club"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Users with their role (group) and scope, managed by the national coordinator."""
+
+    inlines = [UserScopeInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "scope_display"]
+    list_select_related = ["scope__region", "scope__club"]
+    list_filter = ["is_active", "is_staff", "groups", "scope__level", "scope__region"]
+
+    @admin.display(description=_("scope"))
+    def scope_display(self, user):
+        scope = getattr(user, "scope", None)
+        return (scope.club or scope.region or scope.get_level_display()) if scope else "—"
