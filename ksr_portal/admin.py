@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from .audit import is_audited, log_access
 from .models import UserScope
 
 
@@ -50,6 +51,8 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("There is no such object."))
+        if is_audited(self.model):
+            log_access(obj)
         return obj
 
     def _allowed(self, request, obj, action):

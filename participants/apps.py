@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Participants")
+
+    def ready(self):
+        from ksr_portal.audit import register_personal_data
+
+        from . import models
+
+        # Every model of this app holds a person's data; all of their writes are logged.
+        register_personal_data(
+            models.Participant,
+            models.Consent,
+            models.Enrollment,
+            models.ActionPlan,
+            models.Goal,
+            models.Review,
+            models.SocialContract,
+            models.Attendance,
+            models.Outcome,
+            models.FollowUp,
+            mask_fields=["pesel"],
+            m2m_fields=["eligibility_categories", "planned_services"],
+        )

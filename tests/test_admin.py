@@ -5,6 +5,7 @@ needs a factory named after the model in tests/factories.py.
 """
 
 import pytest
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -17,6 +18,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 FACTORY_OVERRIDES = {
     "Network": factories.LocalNetworkFactory,
     "Group": lambda: Group.objects.create(name="testers"),
+    "LogEntry": lambda: LogEntry.objects.get_for_object(factories.ParticipantFactory()).get(),
     "AccessAttempt": lambda: AccessAttempt.objects.create(
         username="someone", ip_address="127.0.0.1", failures_since_start=1, **AXES_REQUEST
     ),
