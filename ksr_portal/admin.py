@@ -46,11 +46,19 @@ class ScopedAdminMixin:
         return restricted(queryset, request.user)
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NotFoundMixin:
+    """An object the user may not reach is answered like one that does not exist: 404."""
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("There is no such object."))
+        return obj
+
+
+class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):
             log_access(obj)
         return obj
@@ -101,13 +109,25 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(NotFoundMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
     list_display = ["username", "first_name", "last_name", "is_active", "scope_display"]
     list_select_related = ["scope__region", "scope__club"]
     list_filter = ["is_active", "is_staff", "groups", "scope__level", "scope__region"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Only a superuser sees, edits or makes superusers; roles are granted through groups alone.
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
     @admin.display(description=_("scope"))
     def scope_display(self, user):

@@ -7,8 +7,13 @@ class KsrPortalConfig(AppConfig):
     verbose_name = _("KSR portal")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .audit import register_personal_data
         from .models import UserScope
+        from .roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="ksr_portal.sync_role_groups")
 
         # Who may see what is itself worth a trail.
         register_personal_data(UserScope)

@@ -44,3 +44,8 @@ def log_bulk(model, pks, action, changes=None, actor=None):
         )
         for pk in pks
     )
+
+
+def log_export(user, model, pks, file_format):
+    """An export that contains personal data leaves one access entry per exported record."""
+    log_bulk(model, pks, LogEntry.Action.ACCESS, changes={"export": file_format}, actor=user)

@@ -156,3 +156,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The largest grant for creating one pilot KIS under the 2019 KSR call (seed 000).
 KSR_PILOT_GRANT_CAP = Decimal("60600.00")
+
+# How long a participant's identity is kept after their last exit from a club; then
+# `manage.py anonymise_participants` removes it (the controller sets the period in its retention policy).
+KSR_RETENTION_YEARS_AFTER_EXIT = env.int("KSR_RETENTION_YEARS_AFTER_EXIT", default=5)

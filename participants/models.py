@@ -113,6 +113,13 @@ class Participant(TimestampedModel):
         null=True,
         blank=True,
     )
+    anonymised_on = models.DateField(
+        verbose_name=_("anonymised on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the retention period passed and the person's identity was removed."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -214,6 +221,18 @@ class Consent(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on:%d.%m.%Y})"
+
+    def withdraw(self, on):
+        """Record the person's withdrawal of this consent on the given day."""
+        if self.withdrawn_on:
+            raise ValidationError(
+                _("This consent was already withdrawn on %(date)s.") % {"date": self.withdrawn_on.strftime("%d.%m.%Y")}
+            )
+        if on > timezone.localdate():
+            raise ValidationError(_("A withdrawal cannot be dated in the future."))
+        self.withdrawn_on = on
+        self.full_clean()
+        self.save()
 
 
 class Enrollment(TimestampedModel):
@@ -346,6 +365,14 @@ class Enrollment(TimestampedModel):
         blank=True,
     )
 
+    age_on_entry = models.PositiveSmallIntegerField(
+        verbose_name=_("age on entry"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Kept for reports, so that they stay the same after the person is anonymised."),
+    )
+
     class Meta:
         ordering = ["-applied_on"]
         verbose_name = _("enrollment")
@@ -402,6 +429,17 @@ class Enrollment(TimestampedModel):
 
     def __str__(self):
         return f"{self.participant} — {self.club}"
+
+    @property
+    def entry_date(self):
+        return self.started_on or self.applied_on
+
+    def save(self, *args, **kwargs):
+        person = self.participant
+        if person.birth_date and person.anonymised_on is None and self.entry_date:
+            born, entry = person.birth_date, self.entry_date
+            self.age_on_entry = entry.year - born.year - ((entry.month, entry.day) < (born.month, born.day))
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.long_term_unemployed and self.labour_market_status not in (

@@ -12,10 +12,10 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
-from stdnum.pl import nip, pesel
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, Club, Pillar, Service
+from ksr_portal.demo import make_nip, make_pesel
 from networks.choices import (
     DeliverableKindChoices,
     MeetingKindChoices,
@@ -65,26 +65,6 @@ REGIONS = {
     "30": "wielkopolskie",
     "32": "zachodniopomorskie",
 }
-
-# PESEL adds this to the month to encode the century of birth.
-PESEL_MONTH_OFFSET = {18: 80, 19: 0, 20: 20, 21: 40, 22: 60}
-
-
-def make_pesel(born, male, serial=0):
-    """A valid PESEL for this birth date and sex; different serials (0–4999) give different numbers."""
-    month = born.month + PESEL_MONTH_OFFSET[born.year // 100]
-    sex_digit = 2 * (serial // 1000 % 5) + (1 if male else 0)
-    body = f"{born:%y}{month:02d}{born:%d}{serial % 1000:03d}{sex_digit}"
-    return body + pesel.calc_check_digit(body)
-
-
-def make_nip(n):
-    """The n-th valid NIP of a series; a base whose check digit would be 10 is skipped for its neighbour."""
-    for base in (f"{526000000 + 2 * n:09d}", f"{526000000 + 2 * n + 1:09d}"):
-        check = nip.checksum(base + "0")  # the weighted sum mod 11 of the first nine digits
-        if check < 10:
-            return f"{base}{check}"
-    raise AssertionError("two neighbouring bases cannot both have check digit 10")
 
 
 def m2m(field):

@@ -1,0 +1,168 @@
+"""The portal's roles: each is a group holding model permissions; where it applies is the user's scope.
+
+The groups are kept in step with this table after every `migrate` (and by `sync_roles`), so the
+table is the one place where a role's reach is decided. Data minimisation is decided here too:
+only the club roles hold any permission on the participants' models, so the ministry, the national
+coordinator, ROPS staff and animators never get a person's identity from any path; they see
+people only as counts in reports.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+MINISTRY_ANALYST = "ministry_analyst"
+NATIONAL_COORDINATOR = "national_coordinator"
+ROPS_STAFF = "rops_staff"
+REGIONAL_ANIMATOR = "regional_animator"
+KIS_COORDINATOR = "kis_coordinator"
+KIS_INSTRUCTOR = "kis_instructor"
+
+VIEW = ("view",)
+ALL = ("view", "add", "change", "delete")
+NO_DELETE = ("view", "add", "change")
+
+REFERENCE = {
+    "networks.region": VIEW,
+    "networks.county": VIEW,
+    "networks.municipality": VIEW,
+    "clubs.pillar": VIEW,
+    "clubs.service": VIEW,
+    "participants.eligibilitycategory": VIEW,
+}
+NETWORKS_READ = {
+    "networks.network": VIEW,
+    "networks.meeting": VIEW,
+    "networks.animationteam": VIEW,
+    "networks.animationdeliverable": VIEW,
+    "stakeholders.organization": VIEW,
+    "stakeholders.membership": VIEW,
+    "stakeholders.serviceoffer": VIEW,
+    "clubs.club": VIEW,
+    "clubs.activity": VIEW,
+}
+
+# role code: (group name, {"app_label.model": actions}). Group names are data, like region names, so
+# they are stored in Polish and stay the same whatever the interface language.
+ROLES = {
+    MINISTRY_ANALYST: (
+        "Analityk ministerstwa",
+        REFERENCE | NETWORKS_READ,
+    ),
+    NATIONAL_COORDINATOR: (
+        "Koordynator krajowy",
+        REFERENCE
+        | NETWORKS_READ
+        | {
+            "networks.region": ("view", "change"),
+            "networks.county": NO_DELETE,
+            "networks.municipality": NO_DELETE,
+            "clubs.service": ALL,
+            "networks.network": ALL,
+            "networks.meeting": ALL,
+            "networks.animationteam": ALL,
+            "networks.animationdeliverable": ALL,
+            "stakeholders.organization": ALL,
+            "stakeholders.contactperson": ALL,
+            "stakeholders.membership": ALL,
+            "stakeholders.serviceoffer": ALL,
+            "clubs.club": ALL,
+            "auth.user": NO_DELETE,
+            "auth.group": VIEW,
+            "ksr_portal.userscope": ALL,
+            "auditlog.logentry": VIEW,
+        },
+    ),
+    ROPS_STAFF: (
+        "Pracownik ROPS",
+        REFERENCE
+        | NETWORKS_READ
+        | {
+            "networks.network": ALL,
+            "networks.meeting": ALL,
+            "stakeholders.organization": ALL,
+            "stakeholders.contactperson": ALL,
+            "stakeholders.membership": ALL,
+            "stakeholders.serviceoffer": ALL,
+            "clubs.club": NO_DELETE,
+        },
+    ),
+    REGIONAL_ANIMATOR: (
+        "Animator regionalny (ZRAR)",
+        REFERENCE
+        | NETWORKS_READ
+        | {
+            "networks.network": ("view", "change"),
+            "networks.meeting": ALL,
+            "networks.animationdeliverable": ALL,
+            "stakeholders.organization": NO_DELETE,
+            "stakeholders.contactperson": ALL,
+            "stakeholders.membership": ALL,
+            "stakeholders.serviceoffer": ALL,
+        },
+    ),
+    KIS_COORDINATOR: (
+        "Koordynator KIS",
+        REFERENCE
+        | NETWORKS_READ
+        | {
+            "stakeholders.contactperson": VIEW,
+            "clubs.activity": ALL,
+            # Nobody deletes a person: what the law allows is anonymisation after retention.
+            "participants.participant": NO_DELETE,
+            "participants.consent": NO_DELETE,
+            "participants.enrollment": NO_DELETE,
+            "participants.actionplan": NO_DELETE,
+            "participants.goal": ALL,
+            "participants.review": ALL,
+            "participants.socialcontract": NO_DELETE,
+            "participants.attendance": ALL,
+            "participants.outcome": NO_DELETE,
+            "participants.followup": ALL,
+        },
+    ),
+    KIS_INSTRUCTOR: (
+        "Instruktor KIS",
+        REFERENCE
+        | {
+            "clubs.club": VIEW,
+            "clubs.activity": VIEW,
+            "participants.participant": VIEW,
+            "participants.enrollment": VIEW,
+            "participants.attendance": ALL,
+        },
+    ),
+}
+
+
+def role_group_name(role):
+    return ROLES[role][0]
+
+
+def role_group(role):
+    return Group.objects.get(name=role_group_name(role))
+
+
+def sync_role_groups(using="default", **kwargs):
+    """Create or update every role's group so that it holds exactly the table's permissions.
+
+    Runs after every `migrate` (a post_migrate receiver), when the permissions of later apps may not
+    exist yet; so it first makes sure all of them do.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    with transaction.atomic(using=using):
+        _sync_groups(using)
+
+
+def _sync_groups(using):
+    permissions = Permission.objects.using(using).select_related("content_type")
+    by_codename = {(p.content_type.app_label, p.codename): p for p in permissions}
+    for name, grants in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        permissions = []
+        for label, actions in grants.items():
+            app_label, model_name = label.split(".")
+            permissions += [by_codename[(app_label, f"{action}_{model_name}")] for action in actions]
+        group.permissions.set(permissions)

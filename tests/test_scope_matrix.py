@@ -1,0 +1,188 @@
+"""No identity leaves its scope: every role × every admin page and portal URL, searched for markers.
+
+The data span two regions with two clubs each. Every name, number and text that could identify a
+person or a scoped record carries a unique marker, tagged with where it belongs. For each role the
+test opens every admin model's changelist and add page, the change, history and delete pages of
+every object, every autocomplete endpoint, and every portal URL, and searches each response for
+markers out of that role's scope. The walk reads the admin registry and the URL list, so a model or
+page added later is under the test without new code.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.urls import reverse
+
+from ksr_portal import roles
+from ksr_portal.models import UserScope
+from participants.models import Participant
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+REGIONS = ["26", "24"]
+CLUBS = ["A", "B"]
+HOME_REGION, HOME_CLUB = "26", "A"
+USERS = {
+    # label: (role, scope level, region, club)
+    "analyst": (roles.MINISTRY_ANALYST, "national", None, None),
+    "national": (roles.NATIONAL_COORDINATOR, "national", None, None),
+    "rops": (roles.ROPS_STAFF, "region", HOME_REGION, None),
+    "animator": (roles.REGIONAL_ANIMATOR, "region", HOME_REGION, None),
+    "coordinator": (roles.KIS_COORDINATOR, "club", HOME_REGION, HOME_CLUB),
+    "instructor": (roles.KIS_INSTRUCTOR, "club", HOME_REGION, HOME_CLUB),
+    "coordinator-24": (roles.KIS_COORDINATOR, "club", "24", HOME_CLUB),
+}
+
+
+@dataclass
+class Marker:
+    text: str
+    kind: str  # "person" (identity), "record" (a club's personal record), "regional", "club" (club's work)
+    region: str
+    clubs: set = field(default_factory=set)
+
+
+class World:
+    def __init__(self):
+        self.markers = []
+        self.clubs = {}
+        self.users = {}
+        self.club_names = {r: set() for r in REGIONS}
+
+    def mark(self, kind, region, *clubs):
+        text = f"QX{len(self.markers):03d}QX"
+        self.markers.append(Marker(text, kind, region, set(clubs)))
+        return text
+
+    def forbidden(self, label):
+        role, level, region, club = USERS[label]
+        hidden = []
+        for m in self.markers:
+            if level == "national":
+                out = m.kind in ("person", "record")
+            elif level == "region":
+                out = m.kind in ("person", "record") or m.region != region
+            elif m.kind == "regional":
+                out = m.region != region
+            else:
+                out = (region, club) not in m.clubs
+            if out:
+                hidden.append(m.text)
+        return hidden
+
+
+def enroll(world, person, key, region):
+    club = world.clubs[key]
+    enrollment = f.EnrollmentFactory(participant=person, club=club, referral_contact=world.mark("record", region, key))
+    plan = f.ActionPlanFactory(enrollment=enrollment, barriers=world.mark("record", region, key))
+    f.GoalFactory(plan=plan, description=world.mark("record", region, key))
+    f.ReviewFactory(plan=plan, progress=world.mark("record", region, key))
+    f.SocialContractFactory(enrollment=enrollment, number=world.mark("record", region, key))
+    activity = f.ActivityFactory(club=club, provider=club.operator, title=world.mark("club", region, key))
+    f.AttendanceFactory(activity=activity, enrollment=enrollment)
+    return enrollment
+
+
+@pytest.fixture
+def world():
+    w = World()
+    national = f.NationalNetworkFactory()
+    for r in REGIONS:
+        region = f.RegionFactory(terc=r)
+        regional = f.RegionalNetworkFactory(region=region, parent=national, name=w.mark("regional", r))
+        team = f.AnimationTeamFactory(region=region, name=w.mark("regional", r))
+        f.AnimationDeliverableFactory(team=team, title=w.mark("regional", r))
+        for c in CLUBS:
+            key = (r, c)
+            operator = f.OrganizationFactory(region=region, name=w.mark("regional", r))
+            f.ContactPersonFactory(organization=operator, name=w.mark("regional", r))
+            club = f.ClubFactory(region=region, operator=operator, name=w.mark("regional", r))
+            w.club_names[r].add(club.name)
+            w.clubs[key] = club
+            lsr = f.LocalNetworkFactory(region=region, parent=regional, hub_club=club, name=w.mark("regional", r))
+            f.MembershipFactory(network=lsr, organization=operator)
+            f.ServiceOfferFactory(network=lsr, organization=operator, terms=w.mark("regional", r))
+            f.MeetingFactory(network=lsr, topic=w.mark("regional", r), attending_organizations=[operator])
+            person = f.ParticipantFactory(last_name=w.mark("person", r, key))
+            w.markers.append(Marker(person.pesel, "person", r, {key}))
+            f.ConsentFactory(participant=person)
+            enrollment = enroll(w, person, key, r)
+            f.OutcomeFactory(enrollment=f.EnrollmentFactory(participant=person, club=club, completed=True))
+            f.FollowUpFactory(outcome=enrollment.participant.enrollments.get(status="completed").outcome)
+    # One person in two clubs of two regions: each club sees the person, and only its own records.
+    shared = f.ParticipantFactory(last_name=w.mark("person", "shared", ("26", "A"), ("24", "A")))
+    w.markers.append(Marker(shared.pesel, "person", "shared", {("26", "A"), ("24", "A")}))
+    enroll(w, shared, ("26", "A"), "26")
+    enroll(w, shared, ("24", "A"), "24")
+    for label, (role, level, region, club) in USERS.items():
+        user = f.UserFactory(username=f"matrix-{label}", is_staff=True)
+        user.groups.add(roles.role_group(role))
+        UserScope.objects.create(
+            user=user,
+            level=level,
+            region=f.RegionFactory(terc=region) if region else None,
+            club=w.clubs[(region, club)] if club else None,
+        )
+        w.users[label] = user
+    return w
+
+
+def admin_paths():
+    """Every admin page of every registered model and object, and every autocomplete endpoint."""
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label):
+        info = (model._meta.app_label, model._meta.model_name)
+        yield model, reverse("admin:{}_{}_changelist".format(*info))
+        yield model, reverse("admin:{}_{}_add".format(*info))
+        for pk in model._base_manager.order_by("pk").values_list("pk", flat=True)[:40]:
+            for action in ("change", "history", "delete"):
+                yield model, reverse(f"admin:{info[0]}_{info[1]}_{action}", args=[pk])
+        sources = [(model, model_admin)] + [(inline.model, inline) for inline in model_admin.inlines]
+        for source, owner in sources:
+            for name in owner.autocomplete_fields:
+                for term in ("", "QX"):
+                    yield (
+                        model,
+                        f"{reverse('admin:autocomplete')}?app_label={source._meta.app_label}"
+                        f"&model_name={source._meta.model_name}&field_name={name}&term={term}",
+                    )
+
+
+def portal_paths():
+    yield None, reverse("home")
+    for pk in Participant.objects.values_list("pk", flat=True):
+        yield Participant, reverse("participants:record", args=[pk])
+        yield Participant, reverse("participants:record_json", args=[pk])
+
+
+@pytest.mark.parametrize("label", list(USERS))
+def test_no_out_of_scope_marker_in_any_response(client, world, label):
+    user = world.users[label]
+    client.force_login(user)
+    forbidden = world.forbidden(label)
+    allowed = [m.text for m in world.markers if m.text not in forbidden]
+    leaks, seen, requests = [], set(), 0
+    for model, url in [*admin_paths(), *portal_paths()]:
+        response = client.get(url)
+        requests += 1
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        body = response.content.decode()
+        if model is LogEntry and label == "national":
+            continue  # the national coordinator audits the trail, which names whose record was touched
+        leaks += [(url, text) for text in forbidden if text in body]
+        seen.update(text for text in allowed if text in body)
+    print(f"\n{label}: {requests} requests, {len(forbidden)} out-of-scope markers, {len(leaks)} leaks")
+    kinds = {m.text: (m.kind, m.region, sorted(m.clubs)) for m in world.markers}
+    assert [(url, text, kinds[text]) for url, text in leaks] == []
+    # The walk is not vacuous: each role does see what its scope holds.
+    _role, level, region, _club = USERS[label]
+    if level == "national":
+        expected = set().union(*world.club_names.values())
+    elif level == "region":
+        expected = world.club_names[region]
+    else:
+        expected = {m.text for m in world.markers if m.kind == "person" and (region, HOME_CLUB) in m.clubs}
+    assert expected and expected <= seen
