@@ -5,12 +5,16 @@ choices and inline rows all come from `restrict()`; an object out of scope answe
 would leave the user's scope is refused and rolled back.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit import is_audited, log_access
@@ -88,6 +92,74 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, admin.ModelAdmin):
         # The admin's change view runs in a transaction, so refusing here rolls the save back.
         if not self._allowed(request, obj, "change" if change else "add"):
             raise PermissionDenied
+
+
+class TransitionAdminMixin:
+    """Buttons for a model's state transitions, each opening a small form that runs the model's method.
+
+    The model keeps the rules: `transitions` maps a name to (label, from statuses, to status), the
+    model has a method of that name taking `on` (the date), `by` (the user) and the fields listed in
+    `transition_fields[name]`, and `available_transitions()`. A refused transition shows its reasons
+    on the form and changes nothing.
+    """
+
+    transitions = {}
+    transition_form = None
+    transition_fields = {}
+    change_form_template = "admin/transition_change_form.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        allowed = self.has_change_permission(request, obj)
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": [(name, self.transitions[name][0]) for name in obj.available_transitions()]
+            if allowed
+            else [],
+            "transition_url": f"admin:{self.opts.app_label}_{self.opts.model_name}_transition",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, name):
+        obj = self.get_object(request, object_id)
+        if name not in self.transitions:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = self.transition_form(request.POST or None, initial={"on": timezone.localdate()})
+        keep = {"on", *self.transition_fields.get(name, [])}
+        for field_name in [f for f in form.fields if f not in keep]:
+            del form.fields[field_name]
+        if request.method == "POST" and form.is_valid():
+            try:
+                getattr(obj, name)(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request, _("Done: %(action)s.") % {"action": self.transitions[name][0]}, messages.SUCCESS
+                )
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": self.transitions[name][0],
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/transition.html", context)
 
 
 class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):

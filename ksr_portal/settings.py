@@ -160,3 +160,9 @@ KSR_PILOT_GRANT_CAP = Decimal("60600.00")
 # How long a participant's identity is kept after their last exit from a club; then
 # `manage.py anonymise_participants` removes it (the controller sets the period in its retention policy).
 KSR_RETENTION_YEARS_AFTER_EXIT = env.int("KSR_RETENTION_YEARS_AFTER_EXIT", default=5)
+
+# How often an Individual Action Plan is reviewed unless the plan says otherwise (months).
+KSR_PLAN_REVIEW_MONTHS = env.int("KSR_PLAN_REVIEW_MONTHS", default=3)
+# Worklist horizons: contracts ending soon, participants absent for long, reviews coming up (days).
+KSR_CONTRACT_EXPIRY_WARNING_DAYS = 30
+KSR_ABSENCE_WARNING_DAYS = 14

@@ -11,5 +11,5 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("uczestnicy/", include("participants.urls")),
+    path("", include("participants.urls")),
 ]

@@ -4,16 +4,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clubs.admin import FixedRowsAdmin
-from ksr_portal.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
+from ksr_portal.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, TransitionAdminMixin
 
+from .choices import EnrollmentExitReasonChoices
 from .models import (
+    ENROLLMENT_TRANSITIONS,
+    GOAL_TRANSITIONS,
+    SOCIAL_CONTRACT_TRANSITIONS,
     ActionPlan,
     Attendance,
     Consent,
     EligibilityCategory,
     Enrollment,
+    EnrollmentStatusChange,
     FollowUp,
     Goal,
+    GoalProgress,
     Outcome,
     Participant,
     Review,
@@ -72,11 +78,40 @@ class SocialContractInline(ScopedStackedInline):
     model = SocialContract
     extra = 0
     fields = ["number", "status", "valid_from", "valid_until", "signed_on"]
+    readonly_fields = ["status", "signed_on"]
     show_change_link = True
 
 
+class StatusChangeInline(ScopedTabularInline):
+    model = EnrollmentStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_on", "from_status", "to_status", "changed_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EnrollmentTransitionForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("exit reason"), choices=EnrollmentExitReasonChoices.choices)
+    certificate_number = forms.CharField(label=_("completion certificate number"), required=False, max_length=50)
+
+
+class SocialContractTransitionForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("new end of validity"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessment = forms.CharField(label=_("assessment of fulfilment"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("reason for termination"), widget=forms.Textarea)
+
+
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedModelAdmin):
+class EnrollmentAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
     list_filter = ["status", "club__region", "exit_reason"]
     list_select_related = ["participant", "club"]
@@ -106,7 +141,23 @@ class EnrollmentAdmin(ScopedModelAdmin):
         ),
         (_("Completion certificate"), {"fields": ["certificate_number", "certificate_issued_on"]}),
     ]
-    inlines = [SocialContractInline]
+    # The status and its dates change only through the transitions, which check their rules.
+    state_fields = [
+        "status",
+        "qualified_on",
+        "started_on",
+        "exit_on",
+        "exit_reason",
+        "certificate_number",
+        "certificate_issued_on",
+    ]
+    inlines = [SocialContractInline, StatusChangeInline]
+    transitions = ENROLLMENT_TRANSITIONS
+    transition_form = EnrollmentTransitionForm
+    transition_fields = {"complete": ["reason", "certificate_number"], "drop_out": ["reason"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.state_fields]
 
 
 class GoalInline(ScopedStackedInline):
@@ -114,6 +165,20 @@ class GoalInline(ScopedStackedInline):
     extra = 0
     fields = ["pillar", "description", "planned_services", "target_date", "status"]
     autocomplete_fields = ["planned_services"]
+
+
+class GoalRevisionForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("revised goal"), widget=forms.Textarea)
+    target_date = forms.DateField(
+        label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class GoalProgressInline(ScopedTabularInline):
+    model = GoalProgress
+    extra = 0
+    fields = ["goal", "status", "notes"]
 
 
 class ReviewInline(ScopedTabularInline):
@@ -133,12 +198,16 @@ class ActionPlanAdmin(ScopedModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(ScopedModelAdmin):
+class GoalAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["__str__", "plan", "pillar", "target_date", "status"]
     list_filter = ["pillar", "status"]
     list_select_related = ["pillar", "plan__enrollment__participant", "plan__enrollment__club"]
     search_fields = ["description", "plan__enrollment__participant__last_name"]
     autocomplete_fields = ["plan", "planned_services"]
+    readonly_fields = ["replaces"]
+    transitions = GOAL_TRANSITIONS
+    transition_form = GoalRevisionForm
+    transition_fields = {"revise": ["description", "target_date"]}
 
 
 @admin.register(Review)
@@ -148,15 +217,20 @@ class ReviewAdmin(ScopedModelAdmin):
     search_fields = ["plan__enrollment__participant__last_name"]
     date_hierarchy = "reviewed_on"
     autocomplete_fields = ["plan"]
+    inlines = [GoalProgressInline]
 
 
 @admin.register(SocialContract)
-class SocialContractAdmin(ScopedModelAdmin):
+class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
     list_filter = ["status"]
     list_select_related = ["enrollment__participant", "enrollment__club"]
     search_fields = ["number", "enrollment__participant__last_name", "=enrollment__participant__pesel"]
     autocomplete_fields = ["enrollment", "referring_organization"]
+    readonly_fields = ["status", "signed_on", "termination_reason", "fulfilment_assessment"]
+    transitions = SOCIAL_CONTRACT_TRANSITIONS
+    transition_form = SocialContractTransitionForm
+    transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}
 
 
 @admin.register(Attendance)

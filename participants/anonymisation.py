@@ -24,6 +24,7 @@ from .models import (
     Enrollment,
     FollowUp,
     Goal,
+    GoalProgress,
     Outcome,
     Participant,
     Review,
@@ -36,6 +37,7 @@ SCRUBBED = {
     ActionPlan: ("enrollment__participant", {"resources": "", "barriers": ""}),
     Goal: ("plan__enrollment__participant", {"description": "—"}),
     Review: ("plan__enrollment__participant", {"progress": "—"}),
+    GoalProgress: ("review__plan__enrollment__participant", {"notes": ""}),
     SocialContract: (
         "enrollment__participant",
         {

@@ -84,6 +84,7 @@ class GoalStatusChoices(models.TextChoices):
     PARTLY_ACHIEVED = "partly_achieved", _("partly achieved")
     NOT_ACHIEVED = "not_achieved", _("not achieved")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    REVISED = "revised", _("revised: replaced by a new version")
 
 
 class SocialContractStatusChoices(models.TextChoices):
@@ -100,7 +101,7 @@ class AttendanceStatusChoices(models.TextChoices):
 
 
 class OutcomeSituationChoices(models.TextChoices):
-    EMPLOYED = "employed", _("employed")
+    EMPLOYED = "employed", _("employed on the open labour market")
     SELF_EMPLOYED = "self_employed", _("self-employed")
     SOCIAL_COOPERATIVE = "social_cooperative", _("working in a social cooperative")
     CIS = "cis", _("moved on to a social integration centre")
@@ -108,6 +109,7 @@ class OutcomeSituationChoices(models.TextChoices):
     JOB_SEEKING = "job_seeking", _("seeking work")
     INACTIVE = "inactive", _("economically inactive")
     UNKNOWN = "unknown", _("unknown")
+    NONE = "none", _("no change")
 
 
 class FollowUpMonthsChoices(models.IntegerChoices):

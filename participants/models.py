@@ -1,13 +1,17 @@
+from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.audit import log_bulk
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import pesel_birth_date, pesel_is_male, validate_pesel
+from ksr_portal.workflow import StateMachine
 
 from .choices import (
     AttendanceStatusChoices,
@@ -36,6 +40,68 @@ CLOSED_ENROLLMENT_STATUSES = [
     EnrollmentStatusChoices.DROPPED_OUT,
     EnrollmentStatusChoices.TRANSFERRED,
 ]
+
+
+def default_review_interval():
+    return settings.KSR_PLAN_REVIEW_MONTHS
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+
+
+# The statuses of an enrollment that took part at some time: active now or left after being active.
+PARTICIPATING_STATUSES = [
+    EnrollmentStatusChoices.ACTIVE,
+    EnrollmentStatusChoices.COMPLETED,
+    EnrollmentStatusChoices.DROPPED_OUT,
+    EnrollmentStatusChoices.TRANSFERRED,
+]
+
+
+def active_on(day, prefix=""):
+    """The filter of enrollments that were active on `day`: started, not yet left."""
+    return Q(**{f"{prefix}status__in": PARTICIPATING_STATUSES, f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}exit_on__isnull": True}) | Q(**{f"{prefix}exit_on__gte": day})
+    )
+
+
+GOAL_TRANSITIONS = {
+    "revise": (
+        _("Revise"),
+        [GoalStatusChoices.OPEN, GoalStatusChoices.PARTLY_ACHIEVED, GoalStatusChoices.NOT_ACHIEVED],
+        GoalStatusChoices.REVISED,
+    ),
+}
+# name: (label of the action, statuses it starts from, status it leads to)
+ENROLLMENT_TRANSITIONS = {
+    "qualify": (_("Qualify"), [EnrollmentStatusChoices.CANDIDATE], EnrollmentStatusChoices.QUALIFIED),
+    "activate": (_("Start participation"), [EnrollmentStatusChoices.QUALIFIED], EnrollmentStatusChoices.ACTIVE),
+    "complete": (_("Complete"), [EnrollmentStatusChoices.ACTIVE], EnrollmentStatusChoices.COMPLETED),
+    "drop_out": (_("Record dropping out"), OPEN_ENROLLMENT_STATUSES, EnrollmentStatusChoices.DROPPED_OUT),
+    "transfer": (
+        _("Transfer to another club or centre"),
+        [EnrollmentStatusChoices.ACTIVE],
+        EnrollmentStatusChoices.TRANSFERRED,
+    ),
+}
+SOCIAL_CONTRACT_TRANSITIONS = {
+    "sign": (_("Sign"), [SocialContractStatusChoices.DRAFT], SocialContractStatusChoices.SIGNED),
+    "extend": (_("Extend"), [SocialContractStatusChoices.SIGNED], SocialContractStatusChoices.SIGNED),
+    "settle": (_("Settle as fulfilled"), [SocialContractStatusChoices.SIGNED], SocialContractStatusChoices.COMPLETED),
+    "terminate": (
+        _("Terminate"),
+        [SocialContractStatusChoices.DRAFT, SocialContractStatusChoices.SIGNED],
+        SocialContractStatusChoices.TERMINATED,
+    ),
+}
 
 
 class EligibilityCategoryManager(ScopedManager):
@@ -235,10 +301,11 @@ class Consent(TimestampedModel):
         self.save()
 
 
-class Enrollment(TimestampedModel):
+class Enrollment(StateMachine, TimestampedModel):
     """A participant's stay in one club, from referral to exit, with the facts recorded at entry."""
 
     scope_paths = ScopePaths(region="club__region", club="club")
+    transitions = ENROLLMENT_TRANSITIONS
 
     participant = models.ForeignKey(
         verbose_name=_("participant"),
@@ -434,6 +501,63 @@ class Enrollment(TimestampedModel):
     def entry_date(self):
         return self.started_on or self.applied_on
 
+    def qualify(self, on, by=None):
+        """Candidate → qualified: an art. 1 category, no art. 1 ust. 3 exclusion, the person's consent."""
+        problems = []
+        if not self.eligibility_categories.exists():
+            problems.append(_("Qualifying needs at least one eligibility category of art. 1 ust. 2."))
+        if not self.benefit_exclusion:
+            problems.append(_("Record the check of excluding benefits (art. 1 ust. 3) before qualifying."))
+        elif self.benefit_exclusion != EnrollmentBenefitExclusionChoices.NONE:
+            problems.append(
+                _("The person is excluded by art. 1 ust. 3: %(benefit)s.")
+                % {"benefit": self.get_benefit_exclusion_display()}
+            )
+        if not self.participant.consents.filter(
+            purpose=ConsentPurposeChoices.PROCESSING,
+            withdrawn_on__isnull=True,
+            given_on__lte=on or timezone.localdate(),
+        ).exists():
+            problems.append(_("Qualifying needs the person's recorded consent to the processing of their data."))
+        self._transition("qualify", on, by, problems, qualified_on=on)
+
+    def activate(self, on, by=None):
+        """Qualified → active: participation starts with a signed social contract."""
+        problems = []
+        if not self.social_contracts.filter(status=SocialContractStatusChoices.SIGNED).exists():
+            problems.append(_("Starting participation needs a signed social contract."))
+        self._transition("activate", on, by, problems, started_on=on)
+
+    def complete(self, on, reason, by=None, certificate_number=""):
+        """Active → completed, with the exit date and reason, and the completion certificate's number."""
+        changes = {"exit_on": on, "exit_reason": reason}
+        if certificate_number:
+            changes |= {"certificate_number": certificate_number, "certificate_issued_on": on}
+        self._transition("complete", on, by, self._exit_problems(reason), **changes)
+
+    def drop_out(self, on, reason, by=None):
+        self._transition("drop_out", on, by, self._exit_problems(reason), exit_on=on, exit_reason=reason)
+
+    def transfer(self, on, by=None):
+        reason = EnrollmentExitReasonChoices.TRANSFERRED
+        self._transition("transfer", on, by, [], exit_on=on, exit_reason=reason)
+
+    def _exit_problems(self, reason):
+        return [] if reason else [_("Leaving the club needs the reason.")]
+
+    def was_active_on(self, day):
+        return (
+            self.status in PARTICIPATING_STATUSES
+            and self.started_on is not None
+            and self.started_on <= day
+            and (self.exit_on is None or day <= self.exit_on)
+        )
+
+    @transaction.atomic
+    def _transition(self, name, on, by, problems, **changes):
+        previous = self.apply_transition(name, on, problems, **changes)
+        self.status_changes.create(from_status=previous, to_status=self.status, changed_on=on, changed_by=by)
+
     def save(self, *args, **kwargs):
         person = self.participant
         if person.birth_date and person.anonymised_on is None and self.entry_date:
@@ -447,6 +571,48 @@ class Enrollment(TimestampedModel):
             EnrollmentLabourMarketStatusChoices.UNEMPLOYED_UNREGISTERED,
         ):
             raise ValidationError({"long_term_unemployed": _("Only an unemployed person can be long-term unemployed.")})
+
+
+class EnrollmentStatusChange(TimestampedModel):
+    """One step of an enrollment's state machine: from which status to which, when, and who recorded it."""
+
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+
+    enrollment = models.ForeignKey(
+        verbose_name=_("enrollment"),
+        to="participants.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(
+        verbose_name=_("from status"),
+        max_length=20,
+        choices=EnrollmentStatusChoices,
+    )
+    to_status = models.CharField(
+        verbose_name=_("to status"),
+        max_length=20,
+        choices=EnrollmentStatusChoices,
+    )
+    changed_on = models.DateField(
+        verbose_name=_("date of the change"),
+    )
+    changed_by = models.ForeignKey(
+        verbose_name=_("recorded by"),
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["enrollment", "changed_on", "created_at"]
+        verbose_name = _("enrollment status change")
+        verbose_name_plural = _("enrollment status changes")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.changed_on:%d.%m.%Y})"
 
 
 class ActionPlan(TimestampedModel):
@@ -474,7 +640,7 @@ class ActionPlan(TimestampedModel):
     )
     review_interval_months = models.PositiveSmallIntegerField(
         verbose_name=_("review every (months)"),
-        default=3,
+        default=default_review_interval,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
 
@@ -493,11 +659,17 @@ class ActionPlan(TimestampedModel):
     def __str__(self):
         return _("Plan of %(enrollment)s") % {"enrollment": self.enrollment}
 
+    def next_review_due(self, last_next_review=None):
+        """The date the next review is due: as the last review set it, or one interval after drawing up."""
+        return last_next_review or add_months(self.drawn_up_on, self.review_interval_months)
 
-class Goal(TimestampedModel):
+
+class Goal(StateMachine, TimestampedModel):
     """A goal of an action plan under one of the six pillars, with the services planned for it."""
 
     scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
+
+    transitions = GOAL_TRANSITIONS
 
     plan = models.ForeignKey(
         verbose_name=_("plan"),
@@ -531,9 +703,18 @@ class Goal(TimestampedModel):
         choices=GoalStatusChoices,
         default=GoalStatusChoices.OPEN,
     )
+    replaces = models.OneToOneField(
+        verbose_name=_("earlier version"),
+        to="self",
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
-        ordering = ["plan", "pillar__order"]
+        ordering = ["plan", "pillar__order", "created_at"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         constraints = [
@@ -546,6 +727,30 @@ class Goal(TimestampedModel):
 
     def __str__(self):
         return f"{self.pillar}: {self.description[:60]}"
+
+    def clean(self):
+        if self.pk and Goal.objects.filter(pk=self.pk, status=GoalStatusChoices.REVISED).exists():
+            raise ValidationError(_("A revised goal is kept as it was for the record; change its new version."))
+
+    def revise(self, on, description, target_date=None, by=None):
+        """Replace this goal by a new version; this one stays, marked as revised, for the record."""
+        if not description:
+            problems = [_("Describe the revised goal.")]
+        else:
+            problems = []
+        with transaction.atomic():
+            self.apply_transition("revise", on, problems)
+            new = Goal(
+                plan=self.plan,
+                pillar=self.pillar,
+                description=description,
+                target_date=target_date or self.target_date,
+                replaces=self,
+            )
+            new.full_clean()
+            new.save()
+            new.planned_services.set(self.planned_services.all())
+        return new
 
 
 class Review(TimestampedModel):
@@ -586,11 +791,64 @@ class Review(TimestampedModel):
     def __str__(self):
         return f"{self.plan} — {self.reviewed_on:%d.%m.%Y}"
 
+    def clean(self):
+        if self.next_review_on is None and self.reviewed_on and self.plan_id:
+            self.next_review_on = add_months(self.reviewed_on, self.plan.review_interval_months)
 
-class SocialContract(TimestampedModel):
+
+class GoalProgress(TimestampedModel):
+    """What a review found about one goal of the plan."""
+
+    scope_paths = ScopePaths(region="review__plan__enrollment__club__region", club="review__plan__enrollment__club")
+
+    review = models.ForeignKey(
+        verbose_name=_("review"),
+        to="participants.Review",
+        on_delete=models.CASCADE,
+        related_name="goal_progress",
+    )
+    goal = models.ForeignKey(
+        verbose_name=_("goal"),
+        to="participants.Goal",
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    status = models.CharField(
+        verbose_name=_("status"),
+        max_length=20,
+        choices=GoalStatusChoices,
+        default=GoalStatusChoices.OPEN,
+    )
+    notes = models.TextField(
+        verbose_name=_("progress"),
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["review", "goal"]
+        verbose_name = _("progress towards a goal")
+        verbose_name_plural = _("progress towards goals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "goal"],
+                name="goal_progress_once_per_review",
+                violation_error_message=_("This review already records progress towards this goal."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} — {self.get_status_display()}"
+
+    def clean(self):
+        if self.review_id and self.goal_id and self.review.plan_id != self.goal.plan_id:
+            raise ValidationError({"goal": _("Choose a goal of the reviewed plan.")})
+
+
+class SocialContract(StateMachine, TimestampedModel):
     """A social contract (art. 108 of the Social Assistance Act): the condition of attending a KIS."""
 
     scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+    transitions = SOCIAL_CONTRACT_TRANSITIONS
 
     enrollment = models.ForeignKey(
         verbose_name=_("enrollment"),
@@ -692,6 +950,28 @@ class SocialContract(TimestampedModel):
     def __str__(self):
         return _("Contract %(number)s") % {"number": self.number}
 
+    def sign(self, on, by=None):
+        self.apply_transition("sign", on, [], signed_on=on)
+
+    def extend(self, on, until, by=None):
+        """A signed annex moves the end of validity later."""
+        problems = []
+        if until is None or until <= self.valid_until:
+            problems.append(
+                _("An extension must end after the current end of validity, %(date)s.")
+                % {"date": self.valid_until.strftime("%d.%m.%Y")}
+            )
+        self.apply_transition("extend", on, problems, valid_until=until)
+
+    def settle(self, on, assessment, by=None):
+        """The contract was carried out: record the assessment of its fulfilment."""
+        problems = [] if assessment else [_("Describe how the contract was fulfilled.")]
+        self.apply_transition("settle", on, problems, fulfilment_assessment=assessment)
+
+    def terminate(self, on, reason, by=None):
+        problems = [] if reason else [_("A terminated contract needs the reason.")]
+        self.apply_transition("terminate", on, problems, termination_reason=reason)
+
 
 class Attendance(TimestampedModel):
     """Whether a participant attended one activity of their club."""
@@ -740,9 +1020,61 @@ class Attendance(TimestampedModel):
     def __str__(self):
         return f"{self.enrollment.participant} — {self.activity}"
 
+    @classmethod
+    @transaction.atomic
+    def record_sheet(cls, activity, enrollments, statuses, by=None):
+        """Record a whole group's attendance at `activity` in one go.
+
+        `enrollments` are those the user may record (in scope); `statuses` maps an enrollment's pk
+        to a status, or to "" to remove what was recorded. Anything refused refuses the whole sheet.
+        """
+        by_pk = {enrollment.pk: enrollment for enrollment in enrollments}
+        problems = []
+        for pk, status in statuses.items():
+            enrollment = by_pk.get(pk)
+            if enrollment is None or enrollment.club_id != activity.club_id:
+                problems.append(_("Attendance can be recorded only for participants of this club in your scope."))
+            elif not enrollment.was_active_on(activity.held_on):
+                problems.append(
+                    _("%(person)s was not actively enrolled in the club on %(date)s.")
+                    % {"person": enrollment.participant, "date": activity.held_on.strftime("%d.%m.%Y")}
+                )
+            if status and status not in AttendanceStatusChoices.values:
+                problems.append(_("Unknown attendance status."))
+        if problems:
+            raise ValidationError(sorted(set(map(str, problems))))
+        recorded = {a.enrollment_id: a for a in cls.objects.filter(activity=activity, enrollment_id__in=statuses)}
+        new = [
+            cls(activity=activity, enrollment_id=pk, status=s) for pk, s in statuses.items() if s and pk not in recorded
+        ]
+        changed = [a for pk, a in recorded.items() if statuses[pk] and statuses[pk] != a.status]
+        removed = [a.pk for pk, a in recorded.items() if not statuses[pk]]
+        now = timezone.now()
+        for attendance in changed:
+            attendance.status, attendance.updated_at = statuses[attendance.enrollment_id], now
+        created = cls.objects.bulk_create(new)
+        cls.objects.bulk_update(changed, ["status", "updated_at"])
+        cls.objects.filter(pk__in=removed).delete()
+        # Bulk writes pass by the audit trail's signals, so they are logged here.
+        log_bulk(cls, [a.pk for a in created], LogEntry.Action.CREATE, actor=by)
+        for status in {a.status for a in changed}:
+            pks = [a.pk for a in changed if a.status == status]
+            log_bulk(cls, pks, LogEntry.Action.UPDATE, {"status": status}, actor=by)
+        log_bulk(cls, removed, LogEntry.Action.DELETE, actor=by)
+        return len(created), len(changed), len(removed)
+
     def clean(self):
-        if self.activity_id and self.enrollment_id and self.activity.club_id != self.enrollment.club_id:
+        if not (self.activity_id and self.enrollment_id):
+            return
+        if self.activity.club_id != self.enrollment.club_id:
             raise ValidationError({"enrollment": _("Only participants of the activity's club can attend it.")})
+        if not self.enrollment.was_active_on(self.activity.held_on):
+            raise ValidationError(
+                {
+                    "enrollment": _("%(person)s was not actively enrolled in the club on %(date)s.")
+                    % {"person": self.enrollment.participant, "date": self.activity.held_on.strftime("%d.%m.%Y")}
+                }
+            )
 
 
 class Outcome(TimestampedModel):
@@ -765,7 +1097,11 @@ class Outcome(TimestampedModel):
         choices=OutcomeSituationChoices,
     )
     social_reintegration_achieved = models.BooleanField(
-        verbose_name=_("social reintegration effects achieved"),
+        verbose_name=_("improved social functioning (social reintegration effects)"),
+        default=False,
+    )
+    qualification_gained = models.BooleanField(
+        verbose_name=_("qualification gained"),
         default=False,
     )
     vocational_reintegration_achieved = models.BooleanField(

@@ -1,22 +1,30 @@
-"""The data subject's rights: everything held about a person (page and JSON) and consent withdrawal."""
+"""The portal pages of a person's journey: registration, timeline, record, certificate, worklist, attendance."""
 
 import datetime
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
+from ksr_portal.scoping import user_scope
+from networks.models import Municipality
+from stakeholders.models import Organization
 
-from .models import Consent, Participant
+from .choices import AttendanceStatusChoices, EnrollmentStatusChoices, ParticipantSexChoices
+from .journey import hours_by_pillar, timeline_events
+from .models import Attendance, Consent, Enrollment, Participant, active_on
+from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
+from .worklist import absent, contracts_ending, follow_ups_due, reviews_due
 
 
 class WithdrawalForm(forms.Form):
@@ -71,3 +79,188 @@ def withdraw_consent(request, pk, consent_pk):
     else:
         messages.success(request, _("The withdrawal of consent has been recorded."))
     return redirect("participants:record", pk=participant.pk)
+
+
+def scope_club(request):
+    """The club of a club-level user; the club pages exist only for them."""
+    scope = user_scope(request.user)
+    if scope is None or scope.club_id is None:
+        raise Http404(_("This page is for the staff of a club."))
+    return scope.club
+
+
+class RegistrationForm(forms.Form):
+    pesel = forms.CharField(label=gettext_lazy("PESEL"), required=False, max_length=11)
+    first_name = forms.CharField(label=gettext_lazy("first name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("last name"), max_length=100)
+    birth_date = forms.DateField(
+        label=gettext_lazy("date of birth"),
+        required=False,
+        help_text=gettext_lazy("Needed only for a person without a PESEL."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("sex"), choices=ParticipantSexChoices.choices)
+    municipality = forms.ModelChoiceField(
+        label=gettext_lazy("municipality of residence"), queryset=None, required=False
+    )
+    applied_on = forms.DateField(label=gettext_lazy("applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+    referred_by = forms.ModelChoiceField(label=gettext_lazy("referred by"), queryset=None, required=False)
+    referred_on = forms.DateField(
+        label=gettext_lazy("referred on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    referral_contact = forms.CharField(label=gettext_lazy("referral contact"), required=False, max_length=200)
+    consent_given_on = forms.DateField(
+        label=gettext_lazy("consent to processing given on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    duplicate_decision = forms.ChoiceField(
+        label=gettext_lazy("A person with the same names and date of birth is already registered"),
+        choices=[
+            (SAME_PERSON, gettext_lazy("It is the same person: enroll them in my club")),
+            (DIFFERENT_PERSON, gettext_lazy("It is a different person: register a new one")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    PERSON_FIELDS = ["pesel", "first_name", "last_name", "birth_date", "sex", "municipality"]
+    ENROLLMENT_FIELDS = ["applied_on", "referred_by", "referred_on", "referral_contact"]
+
+    def __init__(self, *args, club, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(region=club.region).order_by("name")
+        self.fields["referred_by"].queryset = Organization.objects.restrict(user).order_by("name")
+
+
+@login_required
+def register_participant(request):
+    club = scope_club(request)
+    if not request.user.has_perm("participants.add_enrollment"):
+        raise PermissionDenied
+    form = RegistrationForm(request.POST or None, club=club, user=request.user)
+    show_duplicate = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrollment, created = register(
+                club,
+                person={name: data[name] for name in form.PERSON_FIELDS},
+                enrollment={name: data[name] for name in form.ENROLLMENT_FIELDS},
+                consent_given_on=data["consent_given_on"],
+                duplicate_decision=data["duplicate_decision"],
+            )
+        except LikelyDuplicate:
+            show_duplicate = True
+            form.add_error(
+                None,
+                _(
+                    "A person with the same names and date of birth is already registered, perhaps in another "
+                    "club. Say whether it is the same person before saving."
+                ),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("The person is registered and enrolled as a candidate."))
+            else:
+                messages.success(
+                    request, _("The person was already in the portal; they are now enrolled in your club.")
+                )
+            return redirect("participants:timeline", pk=enrollment.participant_id)
+    if not show_duplicate:
+        form.fields.pop("duplicate_decision")
+    return render(request, "participants/register.html", {"form": form, "club": club})
+
+
+@login_required
+def timeline(request, pk):
+    participant = participant_in_scope(request, pk)
+    log_access(participant)
+    return render(
+        request,
+        "participants/timeline.html",
+        {"participant": participant, "events": timeline_events(participant, request.user)},
+    )
+
+
+@login_required
+def certificate(request, pk):
+    enrollment = get_object_or_404(
+        Enrollment.objects.restrict(request.user).select_related("participant", "club__operator"),
+        pk=pk,
+        status=EnrollmentStatusChoices.COMPLETED,
+    )
+    log_access(enrollment.participant)
+    return render(
+        request,
+        "participants/certificate.html",
+        {"enrollment": enrollment, "hours": hours_by_pillar(enrollment), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def worklist(request):
+    club = scope_club(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "participants/worklist.html",
+        {
+            "club": club,
+            "today": today,
+            "reviews": reviews_due(request.user, today),
+            "contracts": contracts_ending(request.user, today),
+            "absent": absent(request.user, today),
+            "follow_ups": follow_ups_due(request.user, today),
+            "activities": Activity.objects.restrict(request.user)
+            .filter(held_on__lte=today)
+            .select_related("service")
+            .order_by("-held_on")[:10],
+        },
+    )
+
+
+@login_required
+def attendance_sheet(request, pk):
+    activity = get_object_or_404(
+        Activity.objects.restrict(request.user).select_related("club", "service", "provider"), pk=pk
+    )
+    if not request.user.has_perm("participants.add_attendance"):
+        raise PermissionDenied
+    enrollments = list(
+        Enrollment.objects.restrict(request.user)
+        .filter(active_on(activity.held_on), club=activity.club)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    recorded = dict(Attendance.objects.filter(activity=activity).values_list("enrollment_id", "status"))
+    if request.method == "POST":
+        statuses = {}
+        for key, value in request.POST.items():
+            if key.startswith("status-") and key[7:].isdigit():
+                statuses[int(key[7:])] = value
+        try:
+            added, changed, removed = Attendance.record_sheet(activity, enrollments, statuses, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            recorded |= statuses
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)d added, %(changed)d changed, %(removed)d removed.")
+                % {"added": added, "changed": changed, "removed": removed},
+            )
+            return redirect("participants:attendance", pk=activity.pk)
+    rows = [(enrollment, recorded.get(enrollment.pk, "")) for enrollment in enrollments]
+    return render(
+        request,
+        "participants/attendance.html",
+        {"activity": activity, "rows": rows, "statuses": AttendanceStatusChoices.choices},
+    )

@@ -15,9 +15,10 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.urls import reverse
 
+from clubs.models import Activity
 from ksr_portal import roles
 from ksr_portal.models import UserScope
-from participants.models import Participant
+from participants.models import Enrollment, Participant
 
 from . import factories as f
 
@@ -152,10 +153,15 @@ def admin_paths():
 
 
 def portal_paths():
-    yield None, reverse("home")
+    for name in ("home", "participants:worklist", "participants:register"):
+        yield None, reverse(name)
     for pk in Participant.objects.values_list("pk", flat=True):
-        yield Participant, reverse("participants:record", args=[pk])
-        yield Participant, reverse("participants:record_json", args=[pk])
+        for name in ("timeline", "record", "record_json"):
+            yield Participant, reverse(f"participants:{name}", args=[pk])
+    for pk in Enrollment.objects.values_list("pk", flat=True):
+        yield Enrollment, reverse("participants:certificate", args=[pk])
+    for pk in Activity.objects.values_list("pk", flat=True):
+        yield Activity, reverse("participants:attendance", args=[pk])
 
 
 @pytest.mark.parametrize("label", list(USERS))

@@ -1,0 +1,107 @@
+"""What the journey pages show: a person's timeline and the hours attended per pillar.
+
+Both read a bounded number of queries whatever the length of the journey.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from clubs.models import Pillar
+
+from .choices import AttendanceStatusChoices
+from .models import Attendance, Consent, Enrollment, Goal
+
+PRESENT = Q(status=AttendanceStatusChoices.PRESENT)
+
+
+@dataclass
+class Event:
+    on: date
+    kind: str
+    text: str
+
+
+def hours_by_pillar(enrollment):
+    """[(pillar, hours attended)] for all six pillars, and the total, for the completion certificate."""
+    attended = dict(
+        Attendance.objects.filter(PRESENT, enrollment=enrollment)
+        .values("activity__service__pillar")
+        .annotate(hours=Sum("activity__hours"))
+        .values_list("activity__service__pillar", "hours")
+    )
+    rows = [(pillar, attended.get(pillar.pk) or 0) for pillar in Pillar.objects.order_by("order")]
+    return rows, sum(hours for _pillar, hours in rows)
+
+
+def timeline_events(participant, user):
+    """Every step of the person's journey in the clubs within the user's scope, in date order."""
+    enrollments = (
+        Enrollment.objects.restrict(user)
+        .filter(participant=participant)
+        .select_related("club", "referred_by", "action_plan", "outcome")
+        .prefetch_related(
+            "status_changes",
+            Prefetch("action_plan__goals", Goal.objects.select_related("pillar", "replaces")),
+            "action_plan__reviews",
+            "social_contracts",
+            "outcome__follow_ups",
+        )
+    )
+    events = []
+    for enrollment in enrollments:
+        club = enrollment.club
+        referral = f" ({_('referred by')} {enrollment.referred_by})" if enrollment.referred_by else ""
+        events.append(Event(enrollment.applied_on, _("Application"), f"{club}{referral}"))
+        for change in enrollment.status_changes.all():
+            events.append(Event(change.changed_on, _("Status"), f"{club}: {change}"))
+        plan = getattr(enrollment, "action_plan", None)
+        if plan:
+            events.append(Event(plan.drawn_up_on, _("Individual Action Plan"), _("Plan drawn up")))
+            for goal in plan.goals.all():
+                if goal.replaces:
+                    text = _("Goal revised: %(new)s (earlier: %(old)s)") % {
+                        "new": goal,
+                        "old": goal.replaces.description[:60],
+                    }
+                    events.append(Event(goal.created_at.date(), _("Goal"), text))
+                else:
+                    events.append(Event(plan.drawn_up_on, _("Goal"), f"{goal} [{goal.get_status_display()}]"))
+            for review in plan.reviews.all():
+                events.append(Event(review.reviewed_on, _("Plan review"), review.progress))
+        for contract in enrollment.social_contracts.all():
+            text = _("%(contract)s, valid %(start)s–%(end)s, %(status)s") % {
+                "contract": contract,
+                "start": contract.valid_from.strftime("%d.%m.%Y"),
+                "end": contract.valid_until.strftime("%d.%m.%Y"),
+                "status": contract.get_status_display(),
+            }
+            events.append(Event(contract.signed_on or contract.valid_from, _("Social contract"), text))
+        outcome = getattr(enrollment, "outcome", None)
+        if outcome:
+            events.append(Event(outcome.recorded_on, _("Outcome"), outcome.get_situation_display()))
+            for follow_up in outcome.follow_ups.all():
+                events.append(Event(follow_up.checked_on, _("Follow-up"), str(follow_up)))
+    months = (
+        Attendance.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        .annotate(month=TruncMonth("activity__held_on"))
+        .values("enrollment__club__name", "month")
+        .annotate(total=Count("pk"), present=Count("pk", filter=PRESENT), hours=Sum("activity__hours", filter=PRESENT))
+        .order_by("month")
+    )
+    for row in months:
+        text = _("%(club)s: present at %(present)d of %(total)d activities, %(hours)s h") % {
+            "club": row["enrollment__club__name"],
+            "present": row["present"],
+            "total": row["total"],
+            "hours": row["hours"] or 0,
+        }
+        events.append(Event(row["month"], _("Attendance in the month"), text))
+    for consent in Consent.objects.restrict(user).filter(participant=participant):
+        events.append(Event(consent.given_on, _("Consent"), str(consent)))
+        if consent.withdrawn_on:
+            events.append(Event(consent.withdrawn_on, _("Consent withdrawn"), consent.get_purpose_display()))
+    return sorted(events, key=lambda event: event.on)

@@ -1,0 +1,329 @@
+"""The participant's journey pages: registration without duplicates, attendance sheet, certificate,
+worklist, timeline, and plan revisions."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from clubs.models import Pillar
+from ksr_portal import roles
+from ksr_portal.demo import make_pesel
+from ksr_portal.models import UserScope
+from participants.choices import AttendanceStatusChoices, EnrollmentStatusChoices, GoalStatusChoices
+from participants.journey import hours_by_pillar
+from participants.models import Attendance, Enrollment, Goal, GoalProgress, Participant
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+PRESENT, ABSENT, EXCUSED = (
+    AttendanceStatusChoices.PRESENT,
+    AttendanceStatusChoices.ABSENT,
+    AttendanceStatusChoices.EXCUSED,
+)
+
+
+def staff(club, role=roles.KIS_COORDINATOR):
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(role))
+    UserScope.objects.create(user=user, level="club", club=club, region=club.region)
+    return user
+
+
+def active_enrollment(club, started=TODAY - 60 * DAY, **kwargs):
+    return f.EnrollmentFactory(
+        club=club, applied_on=started - 10 * DAY, qualified_on=started - 5 * DAY, started_on=started, **kwargs
+    )
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def club():
+    return f.ClubFactory()
+
+
+def registration(**overrides):
+    data = {
+        "pesel": "",
+        "first_name": "Jan",
+        "last_name": "Rejestrowany",
+        "birth_date": "1980-05-17",
+        "sex": "male",
+        "applied_on": TODAY.isoformat(),
+        "consent_given_on": TODAY.isoformat(),
+    }
+    return data | overrides
+
+
+def test_a_new_person_is_registered_and_enrolled_as_candidate_with_consent(client, club):
+    client.force_login(staff(club))
+    pesel = make_pesel(datetime.date(1980, 5, 17), male=True, serial=7)
+    response = client.post(reverse("participants:register"), registration(pesel=pesel, birth_date=""))
+    person = Participant.objects.get(pesel=pesel)
+    assert response.status_code == 302 and response["Location"] == reverse("participants:timeline", args=[person.pk])
+    enrollment = person.enrollments.get()
+    assert (enrollment.club, enrollment.status) == (club, EnrollmentStatusChoices.CANDIDATE)
+    assert person.birth_date == datetime.date(1980, 5, 17)  # from the PESEL
+    assert person.consents.count() == 1
+
+
+def test_a_known_pesel_enrolls_the_same_person_and_shows_nothing_of_the_other_club(client, club):
+    other = active_enrollment(f.ClubFactory(), referral_contact="Tajny-Kontakt")
+    person = other.participant
+    client.force_login(staff(club))
+    response = client.post(
+        reverse("participants:register"), registration(pesel=person.pesel, last_name=person.last_name)
+    )
+    assert response.status_code == 302
+    assert Participant.objects.filter(pesel=person.pesel).count() == 1
+    assert set(person.enrollments.values_list("club", flat=True)) == {other.club_id, club.pk}
+    timeline = client.get(response["Location"]).content.decode()
+    assert str(club) in timeline and str(other.club) not in timeline and "Tajny-Kontakt" not in timeline
+
+
+def test_a_known_pesel_with_another_surname_is_refused_and_nothing_is_written(client, club):
+    person = f.ParticipantFactory(last_name="Prawdziwa")
+    client.force_login(staff(club))
+    response = client.post(reverse("participants:register"), registration(pesel=person.pesel, last_name="Inna"))
+    assert response.status_code == 200
+    assert "inne nazwisko" in response.content.decode() or "different surname" in response.content.decode()
+    assert not Enrollment.objects.filter(club=club).exists()
+
+
+def test_a_second_open_enrollment_in_the_same_club_is_refused(client, club):
+    enrollment = active_enrollment(club)
+    person = enrollment.participant
+    client.force_login(staff(club))
+    response = client.post(
+        reverse("participants:register"), registration(pesel=person.pesel, last_name=person.last_name)
+    )
+    assert response.status_code == 200
+    assert Enrollment.objects.filter(club=club).count() == 1
+
+
+def test_without_pesel_a_namesake_warns_before_saving_then_the_choice_decides(client, club):
+    namesake = f.ParticipantFactory(
+        pesel="", first_name="Anna", last_name="Bezpesel", birth_date=datetime.date(1975, 1, 2)
+    )
+    f.EnrollmentFactory(participant=namesake)
+    client.force_login(staff(club))
+    data = registration(first_name="anna", last_name="BEZPESEL", birth_date="1975-01-02", sex="female")
+    warned = client.post(reverse("participants:register"), data)
+    assert warned.status_code == 200
+    assert "duplicate_decision" in warned.context["form"].fields
+    assert Participant.objects.filter(last_name__iexact="bezpesel").count() == 1
+    assert not Enrollment.objects.filter(club=club).exists()
+
+    same = client.post(reverse("participants:register"), data | {"duplicate_decision": "same"})
+    assert same.status_code == 302
+    assert Enrollment.objects.get(club=club).participant == namesake
+
+    Enrollment.objects.filter(club=club).delete()
+    different = client.post(reverse("participants:register"), data | {"duplicate_decision": "different"})
+    assert different.status_code == 302
+    assert Participant.objects.filter(last_name__iexact="bezpesel").count() == 2
+
+
+def test_registration_is_only_for_club_staff(client, club):
+    rops = f.UserFactory(is_staff=True)
+    rops.groups.add(roles.role_group(roles.ROPS_STAFF))
+    UserScope.objects.create(user=rops, level="region", region=club.region)
+    client.force_login(rops)
+    assert client.get(reverse("participants:register")).status_code == 404
+
+
+# --- attendance -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def group(club):
+    activity = f.ActivityFactory(club=club, held_on=TODAY - DAY)
+    members = [active_enrollment(club) for _ in range(30)]
+    return activity, members
+
+
+def test_a_group_of_thirty_is_recorded_on_one_screen_in_few_queries(client, club, group, django_assert_max_num_queries):
+    activity, members = group
+    user = staff(club, roles.KIS_INSTRUCTOR)
+    client.force_login(user)
+    url = reverse("participants:attendance", args=[activity.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert len(page.context["rows"]) == 30
+    data = {f"status-{e.pk}": PRESENT for e in members} | {f"status-{members[0].pk}": ABSENT}
+    with django_assert_max_num_queries(20):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Attendance.objects.filter(activity=activity, status=PRESENT).count() == 29
+    assert Attendance.objects.get(activity=activity, enrollment=members[0]).status == ABSENT
+    assert LogEntry.objects.filter(content_type__model="attendance", actor=user).count() == 30
+    # Changing one and clearing another.
+    client.post(url, data | {f"status-{members[0].pk}": EXCUSED, f"status-{members[1].pk}": ""})
+    assert Attendance.objects.get(activity=activity, enrollment=members[0]).status == EXCUSED
+    assert Attendance.objects.filter(activity=activity).count() == 29
+
+
+def test_attendance_is_refused_for_someone_not_active_on_the_day_and_nothing_is_saved(client, club, group):
+    activity, members = group
+    candidate = f.EnrollmentFactory(
+        club=club, status=EnrollmentStatusChoices.CANDIDATE, qualified_on=None, started_on=None
+    )
+    late = active_enrollment(club, started=TODAY)  # started after the activity
+    client.force_login(staff(club))
+    url = reverse("participants:attendance", args=[activity.pk])
+    assert candidate.pk not in [e.pk for e, _ in client.get(url).context["rows"]]
+    for outsider in (candidate, late):
+        data = {f"status-{members[0].pk}": PRESENT, f"status-{outsider.pk}": PRESENT}
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert not Attendance.objects.filter(activity=activity).exists()
+
+
+def test_the_model_refuses_attendance_outside_active_participation(club):
+    activity = f.ActivityFactory(club=club, held_on=TODAY - DAY)
+    left = active_enrollment(club, started=TODAY - 90 * DAY)
+    Enrollment.objects.filter(pk=left.pk).update(
+        status=EnrollmentStatusChoices.DROPPED_OUT, exit_on=TODAY - 30 * DAY, exit_reason="own_decision"
+    )
+    left.refresh_from_db()
+    with pytest.raises(ValidationError):
+        Attendance(activity=activity, enrollment=left).full_clean()
+    with pytest.raises(ValidationError):
+        Attendance.record_sheet(activity, [left], {left.pk: PRESENT})
+
+
+# --- certificate ---------------------------------------------------------------------------------------
+
+
+def test_certificate_shows_hours_attended_per_pillar(client, club):
+    enrollment = active_enrollment(club, started=TODAY - 100 * DAY)
+    social, sport = Pillar.objects.get(code="social"), Pillar.objects.get(code="sport")
+    for pillar, hours, status in [
+        (social, 3, PRESENT),
+        (social, 2.5, PRESENT),
+        (sport, 4, PRESENT),
+        (sport, 6, ABSENT),
+    ]:
+        activity = f.ActivityFactory(club=club, service__pillar=pillar, hours=hours, held_on=TODAY - 50 * DAY)
+        f.AttendanceFactory(activity=activity, enrollment=enrollment, status=status)
+    rows, total = hours_by_pillar(enrollment)
+    by_code = {pillar.code: hours for pillar, hours in rows}
+    assert by_code == {
+        "social": Decimal("5.5"),
+        "vocational": 0,
+        "education": 0,
+        "culture": 0,
+        "health": 0,
+        "sport": Decimal("4"),
+    }
+    assert total == Decimal("9.5")
+    f.SocialContractFactory(enrollment=enrollment)
+    enrollment.complete(TODAY, "plan_completed", certificate_number="KIS/7/2026")
+    client.force_login(staff(club))
+    page = client.get(reverse("participants:certificate", args=[enrollment.pk])).content.decode()
+    assert "KIS/7/2026" in page and "9,5" in page or "9.5" in page
+
+
+def test_certificate_only_for_a_completed_enrollment_in_scope(client, club):
+    enrollment = active_enrollment(club)
+    client.force_login(staff(club))
+    assert client.get(reverse("participants:certificate", args=[enrollment.pk])).status_code == 404
+
+
+# --- worklist and timeline --------------------------------------------------------------------------------
+
+
+def build_worklist(club):
+    overdue_review = active_enrollment(club, started=TODAY - 120 * DAY)
+    f.ActionPlanFactory(enrollment=overdue_review, drawn_up_on=TODAY - 120 * DAY)  # due after 3 months
+    fresh = active_enrollment(club, started=TODAY - 10 * DAY)
+    f.ActionPlanFactory(enrollment=fresh, drawn_up_on=TODAY - 10 * DAY)
+    f.SocialContractFactory(enrollment=fresh, valid_from=TODAY - 10 * DAY, valid_until=TODAY + 20 * DAY)
+    f.SocialContractFactory(enrollment=overdue_review, valid_from=TODAY - 120 * DAY, valid_until=TODAY + 200 * DAY)
+    f.AttendanceFactory(enrollment=fresh, activity=f.ActivityFactory(club=club, held_on=TODAY - 2 * DAY))
+    left = f.EnrollmentFactory(
+        club=club, completed=True, exit_on=TODAY - 100 * DAY, certificate_issued_on=TODAY - 100 * DAY
+    )
+    f.OutcomeFactory(enrollment=left, recorded_on=TODAY - 100 * DAY)
+    return overdue_review, fresh, left
+
+
+def test_worklist_lists_what_needs_doing_and_runs_in_few_queries(client, club, django_assert_max_num_queries):
+    overdue_review, fresh, left = build_worklist(club)
+    build_worklist(f.ClubFactory())  # another club's work is not on this list
+    client.force_login(staff(club))
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("participants:worklist"))
+    context = page.context
+    assert [plan.enrollment for _due, plan in context["reviews"]] == [overdue_review]
+    assert [c.enrollment for c in context["contracts"]] == [fresh]
+    assert [e.pk for e in context["absent"]] == [overdue_review.pk]  # started long ago, never present
+    assert [(months, o.enrollment) for months, o in context["follow_ups"]] == [(3, left)]
+    for _i in range(5):
+        build_worklist(club)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("participants:worklist"))
+
+
+def test_timeline_shows_every_step_in_date_order_in_few_queries(client, club, django_assert_max_num_queries):
+    enrollment = active_enrollment(club, started=TODAY - 200 * DAY)
+    plan = f.ActionPlanFactory(enrollment=enrollment, drawn_up_on=TODAY - 195 * DAY)
+    f.GoalFactory(plan=plan, description="Cel pierwszy")
+    f.ReviewFactory(plan=plan, reviewed_on=TODAY - 100 * DAY, next_review_on=TODAY - 10 * DAY, progress="Postęp")
+    f.SocialContractFactory(
+        enrollment=enrollment, valid_from=TODAY - 198 * DAY, valid_until=TODAY, signed_on=TODAY - 198 * DAY
+    )
+    for days in (150, 120, 90, 60):
+        f.AttendanceFactory(enrollment=enrollment, activity=f.ActivityFactory(club=club, held_on=TODAY - days * DAY))
+    for i in range(5):  # more goals, reviews and attendance must not mean more queries
+        f.GoalFactory(plan=plan, description=f"Cel {i}")
+        f.ReviewFactory(plan=plan, reviewed_on=TODAY - (90 - i) * DAY, next_review_on=TODAY + DAY)
+        f.AttendanceFactory(
+            enrollment=enrollment, activity=f.ActivityFactory(club=club, held_on=TODAY - (30 + i) * DAY)
+        )
+    client.force_login(staff(club))
+    with django_assert_max_num_queries(17):
+        page = client.get(reverse("participants:timeline", args=[enrollment.participant_id]))
+    events = page.context["events"]
+    assert [e.on for e in events] == sorted(e.on for e in events)
+    kinds = {e.kind for e in events}
+    assert {"Zgłoszenie", "Indywidualny Plan Działań", "Przegląd planu", "Kontrakt socjalny"} <= kinds or len(
+        kinds
+    ) >= 6
+
+
+# --- plan revisions ----------------------------------------------------------------------------------
+
+
+def test_revising_a_goal_keeps_the_earlier_version():
+    goal = f.GoalFactory(description="Wersja pierwsza", target_date=TODAY + 30 * DAY)
+    new = goal.revise(TODAY, "Wersja druga")
+    goal.refresh_from_db()
+    assert goal.status == GoalStatusChoices.REVISED and goal.description == "Wersja pierwsza"
+    assert new.replaces == goal and new.description == "Wersja druga" and new.target_date == goal.target_date
+    goal.description = "Zmiana po fakcie"
+    with pytest.raises(ValidationError):
+        goal.full_clean()
+    with pytest.raises(ValidationError):
+        goal.revise(TODAY, "Wersja trzecia")  # only the current version can be revised
+    assert Goal.objects.filter(plan=goal.plan).count() == 2
+
+
+def test_a_review_records_progress_per_goal_of_its_own_plan_and_schedules_the_next():
+    plan = f.ActionPlanFactory(review_interval_months=2)
+    review = f.ReviewFactory.build(plan=plan, reviewed_on=datetime.date(2026, 1, 31), next_review_on=None)
+    review.full_clean()
+    review.save()
+    assert review.next_review_on == datetime.date(2026, 3, 31)
+    GoalProgress(review=review, goal=f.GoalFactory(plan=plan), status="partly_achieved").full_clean()
+    with pytest.raises(ValidationError):
+        GoalProgress(review=review, goal=f.GoalFactory(), status="achieved").full_clean()
