@@ -1,3 +1,6 @@
+import datetime
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +63,26 @@ class AttendanceInline(ScopedTabularInline):
     autocomplete_fields = ["enrollment"]
 
 
+class ActivityForm(forms.ModelForm):
+    repeat_weekly_until = forms.DateField(
+        label=_("repeat weekly until"),
+        required=False,
+        help_text=_("For a weekly series: the same activity every week until this date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["club", "service", "provider", "title", "held_on", "start_time", "hours", "location"]
+
+    def clean(self):
+        data = super().clean()
+        until, held_on = data.get("repeat_weekly_until"), data.get("held_on")
+        if until and held_on and not held_on < until <= held_on + datetime.timedelta(days=366):
+            self.add_error("repeat_weekly_until", _("A weekly series ends after its first activity, within a year."))
+        return data
+
+
 @admin.register(Activity)
 class ActivityAdmin(ScopedModelAdmin):
     list_display = ["title", "held_on", "club", "service", "provider", "hours"]
@@ -70,3 +93,11 @@ class ActivityAdmin(ScopedModelAdmin):
     autocomplete_fields = ["club", "service", "provider"]
     show_full_result_count = False
     inlines = [AttendanceInline]
+    form = ActivityForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        until = form.cleaned_data.get("repeat_weekly_until")
+        if until:
+            copies = obj.repeat_weekly(until)
+            self.message_user(request, _("%(count)d more activities planned weekly.") % {"count": len(copies)})

@@ -1,7 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -374,3 +376,28 @@ class Activity(TimestampedModel):
 
     def __str__(self):
         return f"{self.title} ({self.held_on:%d.%m.%Y})"
+
+    @transaction.atomic
+    def repeat_weekly(self, until):
+        """Copies of this activity every week after it, up to `until` (at most a year); all or nothing."""
+        if until <= self.held_on:
+            raise ValidationError(_("A weekly series must end after its first activity."))
+        if until > self.held_on + datetime.timedelta(days=366):
+            raise ValidationError(_("A weekly series can run for at most a year."))
+        copies = []
+        day = self.held_on + datetime.timedelta(weeks=1)
+        while day <= until:
+            copy = Activity(
+                club=self.club,
+                service=self.service,
+                provider=self.provider,
+                title=self.title,
+                held_on=day,
+                start_time=self.start_time,
+                hours=self.hours,
+                location=self.location,
+            )
+            copy.full_clean()
+            copies.append(copy)
+            day += datetime.timedelta(weeks=1)
+        return Activity.objects.bulk_create(copies)

@@ -10,6 +10,7 @@ from .choices import EnrollmentExitReasonChoices
 from .models import (
     ENROLLMENT_TRANSITIONS,
     GOAL_TRANSITIONS,
+    REFERRAL_TRANSITIONS,
     SOCIAL_CONTRACT_TRANSITIONS,
     ActionPlan,
     Attendance,
@@ -22,6 +23,7 @@ from .models import (
     GoalProgress,
     Outcome,
     Participant,
+    Referral,
     Review,
     SocialContract,
 )
@@ -80,6 +82,33 @@ class SocialContractInline(ScopedStackedInline):
     fields = ["number", "status", "valid_from", "valid_until", "signed_on"]
     readonly_fields = ["status", "signed_on"]
     show_change_link = True
+
+
+class ReferralInline(ScopedTabularInline):
+    model = Referral
+    extra = 0
+    fields = ["offer", "organization", "service", "sent_on", "status", "answered_on", "answer", "completed_on"]
+    readonly_fields = ["status", "answered_on", "answer", "completed_on"]
+    autocomplete_fields = ["offer", "organization", "service"]
+    show_change_link = True
+
+
+class ReferralTransitionForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    answer = forms.CharField(label=_("partner's answer"), widget=forms.Textarea, required=False)
+
+
+@admin.register(Referral)
+class ReferralAdmin(TransitionAdminMixin, ScopedModelAdmin):
+    list_display = ["enrollment", "organization", "service", "sent_on", "status", "answered_on"]
+    list_filter = ["status"]
+    list_select_related = ["enrollment__participant", "enrollment__club", "organization", "service"]
+    search_fields = ["enrollment__participant__last_name", "organization__name"]
+    autocomplete_fields = ["enrollment", "offer", "organization", "service"]
+    readonly_fields = ["status", "answered_on", "answer", "completed_on"]
+    transitions = REFERRAL_TRANSITIONS
+    transition_form = ReferralTransitionForm
+    transition_fields = {"accept": ["answer"], "decline": ["answer"]}
 
 
 class StatusChangeInline(ScopedTabularInline):
@@ -151,7 +180,7 @@ class EnrollmentAdmin(TransitionAdminMixin, ScopedModelAdmin):
         "certificate_number",
         "certificate_issued_on",
     ]
-    inlines = [SocialContractInline, StatusChangeInline]
+    inlines = [SocialContractInline, ReferralInline, StatusChangeInline]
     transitions = ENROLLMENT_TRANSITIONS
     transition_form = EnrollmentTransitionForm
     transition_fields = {"complete": ["reason", "certificate_number"], "drop_out": ["reason"]}
@@ -220,6 +249,20 @@ class ReviewAdmin(ScopedModelAdmin):
     inlines = [GoalProgressInline]
 
 
+class SocialContractForm(forms.ModelForm):
+    class Meta:
+        model = SocialContract
+        fields = ["goals"]
+
+    def clean_goals(self):
+        goals = self.cleaned_data["goals"]
+        contract = self.instance
+        contract.enrollment = self.cleaned_data.get("enrollment") or getattr(contract, "enrollment", None)
+        if contract.enrollment is not None and (problem := contract.goals_problem(goals)):
+            raise forms.ValidationError(problem)
+        return goals
+
+
 @admin.register(SocialContract)
 class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
@@ -228,6 +271,8 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     search_fields = ["number", "enrollment__participant__last_name", "=enrollment__participant__pesel"]
     autocomplete_fields = ["enrollment", "referring_organization"]
     readonly_fields = ["status", "signed_on", "termination_reason", "fulfilment_assessment"]
+    form = SocialContractForm
+    filter_horizontal = ["goals"]
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}

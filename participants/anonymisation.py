@@ -27,6 +27,7 @@ from .models import (
     GoalProgress,
     Outcome,
     Participant,
+    Referral,
     Review,
     SocialContract,
 )
@@ -34,6 +35,7 @@ from .models import (
 # model: (path from the model to its participant, {field: value that replaces what was written})
 SCRUBBED = {
     Enrollment: ("participant", {"referral_contact": ""}),
+    Referral: ("enrollment__participant", {"answer": ""}),
     ActionPlan: ("enrollment__participant", {"resources": "", "barriers": ""}),
     Goal: ("plan__enrollment__participant", {"description": "—"}),
     Review: ("plan__enrollment__participant", {"progress": "—"}),

@@ -17,6 +17,7 @@ class ParticipantsConfig(AppConfig):
             models.Consent,
             models.Enrollment,
             models.EnrollmentStatusChange,
+            models.Referral,
             models.ActionPlan,
             models.Goal,
             models.GoalProgress,

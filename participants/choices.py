@@ -116,3 +116,10 @@ class FollowUpMonthsChoices(models.IntegerChoices):
     THREE = 3, _("3 months after leaving")
     SIX = 6, _("6 months after leaving")
     TWELVE = 12, _("12 months after leaving")
+
+
+class ReferralStatusChoices(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    COMPLETED = "completed", _("completed")
+    DECLINED = "declined", _("declined")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clubs.models import Pillar
 
 from .choices import AttendanceStatusChoices
-from .models import Attendance, Consent, Enrollment, Goal
+from .models import Attendance, Consent, Enrollment, Goal, Referral
 
 PRESENT = Q(status=AttendanceStatusChoices.PRESENT)
 
@@ -48,6 +48,7 @@ def timeline_events(participant, user):
             Prefetch("action_plan__goals", Goal.objects.select_related("pillar", "replaces")),
             "action_plan__reviews",
             "social_contracts",
+            Prefetch("referrals", Referral.objects.select_related("organization", "service")),
             "outcome__follow_ups",
         )
     )
@@ -80,6 +81,12 @@ def timeline_events(participant, user):
                 "status": contract.get_status_display(),
             }
             events.append(Event(contract.signed_on or contract.valid_from, _("Social contract"), text))
+        for referral in enrollment.referrals.all():
+            events.append(Event(referral.sent_on, _("Referral to a partner"), str(referral)))
+            if referral.answered_on:
+                events.append(Event(referral.answered_on, _("Partner's answer"), referral.answer or str(referral)))
+            if referral.completed_on:
+                events.append(Event(referral.completed_on, _("Referral completed"), str(referral)))
         outcome = getattr(enrollment, "outcome", None)
         if outcome:
             events.append(Event(outcome.recorded_on, _("Outcome"), outcome.get_situation_display()))

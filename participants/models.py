@@ -26,6 +26,7 @@ from .choices import (
     GoalStatusChoices,
     OutcomeSituationChoices,
     ParticipantSexChoices,
+    ReferralStatusChoices,
     SocialContractStatusChoices,
     YesNoRefusedChoices,
 )
@@ -79,6 +80,11 @@ GOAL_TRANSITIONS = {
         [GoalStatusChoices.OPEN, GoalStatusChoices.PARTLY_ACHIEVED, GoalStatusChoices.NOT_ACHIEVED],
         GoalStatusChoices.REVISED,
     ),
+}
+REFERRAL_TRANSITIONS = {
+    "accept": (_("Record acceptance"), [ReferralStatusChoices.SENT], ReferralStatusChoices.ACCEPTED),
+    "decline": (_("Record refusal"), [ReferralStatusChoices.SENT], ReferralStatusChoices.DECLINED),
+    "complete": (_("Record completion"), [ReferralStatusChoices.ACCEPTED], ReferralStatusChoices.COMPLETED),
 }
 # name: (label of the action, statuses it starts from, status it leads to)
 ENROLLMENT_TRANSITIONS = {
@@ -615,6 +621,112 @@ class EnrollmentStatusChange(TimestampedModel):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()} ({self.changed_on:%d.%m.%Y})"
 
 
+class Referral(StateMachine, TimestampedModel):
+    """A participant sent on to a partner's service, followed until the partner answers and the service ends."""
+
+    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+    transitions = REFERRAL_TRANSITIONS
+
+    enrollment = models.ForeignKey(
+        verbose_name=_("enrollment"),
+        to="participants.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="referrals",
+    )
+    offer = models.ForeignKey(
+        verbose_name=_("service offer"),
+        to="stakeholders.ServiceOffer",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+        help_text=_("A partner's offer in the network; or name the organisation and service below."),
+    )
+    organization = models.ForeignKey(
+        verbose_name=_("organisation"),
+        to="stakeholders.Organization",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+    )
+    service = models.ForeignKey(
+        verbose_name=_("service"),
+        to="clubs.Service",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+    )
+    sent_on = models.DateField(
+        verbose_name=_("sent on"),
+    )
+    status = models.CharField(
+        verbose_name=_("status"),
+        max_length=10,
+        choices=ReferralStatusChoices,
+        default=ReferralStatusChoices.SENT,
+    )
+    answered_on = models.DateField(
+        verbose_name=_("answered on"),
+        null=True,
+        blank=True,
+    )
+    answer = models.TextField(
+        verbose_name=_("partner's answer"),
+        blank=True,
+    )
+    completed_on = models.DateField(
+        verbose_name=_("completed on"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["enrollment", "-sent_on"]
+        verbose_name = _("referral to a partner")
+        verbose_name_plural = _("referrals to partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatusChoices.values),
+                name="referral_status_valid",
+                violation_error_message=_("Unknown referral status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("sent_on")),
+                name="referral_answered_after_sent",
+                violation_error_message=_("The answer cannot come before the referral was sent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReferralStatusChoices.SENT) | Q(answered_on__isnull=False),
+                name="referral_answered_has_date",
+                violation_error_message=_("An answered referral needs the date of the answer."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "sent_on"], name="referral_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization or '—'}: {self.service or '—'} ({self.get_status_display()})"
+
+    def clean(self):
+        if self.offer_id:
+            self.organization_id, self.service_id = self.offer.organization_id, self.offer.service_id
+        if not self.organization_id:
+            raise ValidationError({"organization": _("Choose the partner's offer or the organisation.")})
+
+    def accept(self, on, answer="", by=None):
+        self.apply_transition("accept", on, [], answered_on=on, answer=answer)
+
+    def decline(self, on, answer="", by=None):
+        problems = [] if answer else [_("Record the partner's reason for refusing.")]
+        self.apply_transition("decline", on, problems, answered_on=on, answer=answer)
+
+    def complete(self, on, by=None):
+        self.apply_transition("complete", on, [], completed_on=on)
+
+
 class ActionPlan(TimestampedModel):
     """The Individual Action Plan (IPD): a diagnosis of the person's potential and goals per pillar."""
 
@@ -892,6 +1004,12 @@ class SocialContract(StateMachine, TimestampedModel):
         verbose_name=_("social worker's and club's obligations"),
         blank=True,
     )
+    goals = models.ManyToManyField(
+        verbose_name=_("plan goals the obligations serve"),
+        to="participants.Goal",
+        related_name="social_contracts",
+        blank=True,
+    )
     status = models.CharField(
         verbose_name=_("status"),
         max_length=20,
@@ -949,6 +1067,12 @@ class SocialContract(StateMachine, TimestampedModel):
 
     def __str__(self):
         return _("Contract %(number)s") % {"number": self.number}
+
+    def goals_problem(self, goals):
+        """A reason to refuse linking these goals, or None: they must be goals of this enrollment's plan."""
+        if any(goal.plan.enrollment_id != self.enrollment_id for goal in goals):
+            return _("Choose goals of this participant's plan in this club.")
+        return None
 
     def sign(self, on, by=None):
         self.apply_transition("sign", on, [], signed_on=on)

@@ -7,7 +7,7 @@ same person are out of scope and simply absent.
 
 from django.db.models import Prefetch
 
-from .models import Attendance, Consent, Enrollment, Goal, Review, SocialContract
+from .models import Attendance, Consent, Enrollment, Goal, Referral, Review, SocialContract
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 SINGLE_OBJECTS = {"enrollment", "action_plan", "outcome"}
@@ -49,6 +49,7 @@ def subject_record(participant, user):
             Prefetch("action_plan__goals", Goal.objects.select_related("pillar").prefetch_related("planned_services")),
             Prefetch("action_plan__reviews", Review.objects.all()),
             Prefetch("social_contracts", SocialContract.objects.select_related("referring_organization")),
+            Prefetch("referrals", Referral.objects.select_related("organization", "service", "offer")),
             Prefetch("attendances", Attendance.objects.select_related("activity").order_by("activity__held_on")),
             "outcome__follow_ups",
         )
@@ -65,6 +66,7 @@ def subject_record(participant, user):
                 "goals": [fields_of(goal) for goal in plan.goals.all()] if plan else [],
                 "reviews": [fields_of(review) for review in plan.reviews.all()] if plan else [],
                 "social_contracts": [fields_of(contract) for contract in enrollment.social_contracts.all()],
+                "referrals": [fields_of(referral) for referral in enrollment.referrals.all()],
                 "attendance": [fields_of(attendance) for attendance in enrollment.attendances.all()],
                 "outcome": fields_of(outcome),
                 "follow_ups": [fields_of(follow_up) for follow_up in outcome.follow_ups.all()] if outcome else [],

@@ -41,6 +41,7 @@ from participants.models import (
     Goal,
     Outcome,
     Participant,
+    Referral,
     Review,
     SocialContract,
 )
@@ -346,6 +347,16 @@ class EnrollmentFactory(ModelFactory):
             certificate_number=factory.Sequence(lambda n: f"KIS/{n}/2024"),
             certificate_issued_on=datetime.date(2024, 11, 29),
         )
+
+
+class ReferralFactory(ModelFactory):
+    class Meta:
+        model = Referral
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    organization = factory.SubFactory(OrganizationFactory, region=factory.SelfAttribute("..enrollment.club.region"))
+    service = factory.SubFactory(ServiceFactory)
+    sent_on = datetime.date(2024, 3, 1)
 
 
 class ActionPlanFactory(ModelFactory):

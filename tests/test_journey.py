@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import Pillar
+from clubs.models import Activity, Pillar
 from ksr_portal import roles
 from ksr_portal.demo import make_pesel
 from ksr_portal.models import UserScope
@@ -291,7 +291,7 @@ def test_timeline_shows_every_step_in_date_order_in_few_queries(client, club, dj
             enrollment=enrollment, activity=f.ActivityFactory(club=club, held_on=TODAY - (30 + i) * DAY)
         )
     client.force_login(staff(club))
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         page = client.get(reverse("participants:timeline", args=[enrollment.participant_id]))
     events = page.context["events"]
     assert [e.on for e in events] == sorted(e.on for e in events)
@@ -327,3 +327,85 @@ def test_a_review_records_progress_per_goal_of_its_own_plan_and_schedules_the_ne
     GoalProgress(review=review, goal=f.GoalFactory(plan=plan), status="partly_achieved").full_clean()
     with pytest.raises(ValidationError):
         GoalProgress(review=review, goal=f.GoalFactory(), status="achieved").full_clean()
+
+
+# --- referrals ----------------------------------------------------------------------------------------
+
+
+def test_a_referral_to_a_partners_offer_is_followed_to_its_end():
+    enrollment = active_enrollment(f.ClubFactory())
+    offer = f.ServiceOfferFactory(organization__region=enrollment.club.region)
+    referral = f.ReferralFactory.build(enrollment=enrollment, offer=offer, organization=None, service=None)
+    referral.full_clean()  # the offer names the partner and the service
+    referral.save()
+    assert (referral.organization, referral.service) == (offer.organization, offer.service)
+    with pytest.raises(ValidationError):
+        referral.complete(TODAY)  # not accepted yet
+    referral.accept(TODAY - DAY, answer="Przyjęty od poniedziałku")
+    referral.complete(TODAY)
+    referral.refresh_from_db()
+    assert (referral.status, referral.answered_on, referral.completed_on) == ("completed", TODAY - DAY, TODAY)
+
+
+def test_a_declined_referral_records_the_partners_reason():
+    referral = f.ReferralFactory(sent_on=TODAY - 3 * DAY)
+    with pytest.raises(ValidationError):
+        referral.decline(TODAY, answer="")
+    referral.decline(TODAY, answer="Brak miejsc")
+    assert referral.status == "declined" and referral.answer == "Brak miejsc"
+    with pytest.raises(ValidationError):
+        referral.decline(TODAY - 5 * DAY, answer="x")  # already answered
+    with pytest.raises(ValidationError):
+        f.ReferralFactory.build(enrollment=referral.enrollment, organization=None, service=None).full_clean()
+
+
+def test_referrals_appear_on_the_timeline(client):
+    club = f.ClubFactory()
+    referral = f.ReferralFactory(enrollment=active_enrollment(club), sent_on=TODAY - 3 * DAY)
+    referral.accept(TODAY, answer="Zapraszamy")
+    client.force_login(staff(club))
+    page = client.get(reverse("participants:timeline", args=[referral.enrollment.participant_id])).content.decode()
+    assert str(referral.organization) in page and "Zapraszamy" in page
+
+
+# --- activities -------------------------------------------------------------------------------------------
+
+
+def test_a_weekly_series_is_planned_from_the_admin(client):
+    club = f.ClubFactory()
+    service = f.ServiceFactory()
+    client.force_login(staff(club))
+    start = TODAY - 21 * DAY
+    data = {
+        "club": club.pk,
+        "service": service.pk,
+        "provider": club.operator_id,
+        "title": "Trening umiejętności",
+        "held_on": start.isoformat(),
+        "start_time": "10:00",
+        "hours": "3",
+        "location": "świetlica",
+        "repeat_weekly_until": (start + 28 * DAY).isoformat(),
+        "attendances-TOTAL_FORMS": "0",
+        "attendances-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:clubs_activity_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    dates = sorted(Activity.objects.filter(club=club).values_list("held_on", flat=True))
+    assert dates == [start + 7 * i * DAY for i in range(5)]
+
+
+def test_a_series_longer_than_a_year_is_refused_and_nothing_is_planned():
+    activity = f.ActivityFactory()
+    with pytest.raises(ValidationError):
+        activity.repeat_weekly(activity.held_on + 400 * DAY)
+    with pytest.raises(ValidationError):
+        activity.repeat_weekly(activity.held_on)
+    assert Activity.objects.count() == 1
+
+
+def test_contract_obligations_are_tied_to_goals_of_the_same_plan():
+    contract = f.SocialContractFactory()
+    own_goal = f.GoalFactory(plan=f.ActionPlanFactory(enrollment=contract.enrollment))
+    assert contract.goals_problem([own_goal]) is None
+    assert contract.goals_problem([own_goal, f.GoalFactory()]) is not None
