@@ -39,6 +39,7 @@ from participants.models import (
     Consent,
     EligibilityCategory,
     Enrollment,
+    EnrollmentStatusChange,
     FollowUp,
     Goal,
     Outcome,
@@ -357,6 +358,15 @@ class DemoData:
                 enrollment.exit_reason = EnrollmentExitReasonChoices.OWN_DECISION
         categories = self.rng.sample(self.categories, k=self.rng.choice([1, 1, 2])) if self.categories else []
         _save(enrollment, eligibility_categories=categories)
+        steps = [(S.CANDIDATE, S.QUALIFIED, enrollment.qualified_on), (S.QUALIFIED, S.ACTIVE, enrollment.started_on)]
+        if not open_:
+            steps.append((S.ACTIVE, status, enrollment.exit_on))
+        changes = EnrollmentStatusChange.objects.bulk_create(
+            EnrollmentStatusChange(enrollment=enrollment, from_status=a, to_status=b, changed_on=on)
+            for a, b, on in steps
+            if on
+        )
+        log_bulk(EnrollmentStatusChange, [c.pk for c in changes], LogEntry.Action.CREATE)
         _save(Consent(participant=participant, purpose=ConsentPurposeChoices.PROCESSING, given_on=applied))
         if enrollment.started_on:
             self.plan_and_contract(enrollment)
