@@ -166,3 +166,5 @@ KSR_PLAN_REVIEW_MONTHS = env.int("KSR_PLAN_REVIEW_MONTHS", default=3)
 # Worklist horizons: contracts ending soon, participants absent for long, reviews coming up (days).
 KSR_CONTRACT_EXPIRY_WARNING_DAYS = 30
 KSR_ABSENCE_WARNING_DAYS = 14
+# The largest document (minutes, agreement, deliverable) a user may upload (MB).
+KSR_MAX_DOCUMENT_MB = env.int("KSR_MAX_DOCUMENT_MB", default=10)

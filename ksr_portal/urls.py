@@ -12,4 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("participants.urls")),
+    path("", include("networks.urls")),
+    path("", include("clubs.urls")),
 ]

@@ -5,6 +5,7 @@ The checksums come from python-stdnum; the messages are the portal's own, in pla
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,4 +114,41 @@ def validate_municipality_terc(value):
             _("The last digit of a municipality's TERC code gives its kind and must be one of %(kinds)s."),
             code="terc",
             params={"kinds": ", ".join(MUNICIPALITY_KIND_DIGITS)},
+        )
+
+
+# Documents people upload (minutes, agreements, deliverables): the formats offices use, recognised
+# by their first bytes as well as their name, so a renamed program is refused.
+DOCUMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".odt": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def validate_document(file):
+    name = (file.name or "").lower()
+    extension = next((ext for ext in DOCUMENT_SIGNATURES if name.endswith(ext)), None)
+    if extension is None:
+        raise ValidationError(_("Attach a PDF, ODT, DOC, DOCX, JPG or PNG file."), code="file_type")
+    limit = settings.KSR_MAX_DOCUMENT_MB * 1024 * 1024
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)d MB."),
+            code="file_size",
+            params={"limit": settings.KSR_MAX_DOCUMENT_MB},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if not head.startswith(DOCUMENT_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The file's content does not match its type (%(extension)s)."),
+            code="file_content",
+            params={"extension": extension},
         )

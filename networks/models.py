@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopedManager, ScopePaths
-from ksr_portal.validators import validate_county_terc, validate_municipality_terc, validate_region_terc
+from ksr_portal.validators import (
+    validate_county_terc,
+    validate_document,
+    validate_municipality_terc,
+    validate_region_terc,
+)
 
 from .choices import (
     DeliverableKindChoices,
@@ -338,6 +343,7 @@ class Meeting(TimestampedModel):
         verbose_name=_("minutes file"),
         upload_to="meetings/%Y/",
         blank=True,
+        validators=[validate_document],
     )
     follow_up = models.TextField(
         verbose_name=_("follow-up actions"),
@@ -433,6 +439,7 @@ class AnimationDeliverable(TimestampedModel):
         verbose_name=_("document"),
         upload_to="deliverables/%Y/",
         blank=True,
+        validators=[validate_document],
     )
 
     class Meta:

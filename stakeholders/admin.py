@@ -1,11 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
 
 from .models import ContactPerson, Membership, Organization, ServiceOffer
+from .registry import merge, similar_organizations
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
@@ -23,6 +26,30 @@ class OrganizationMembershipInline(ScopedTabularInline):
     autocomplete_fields = ["network"]
 
 
+class OrganizationForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("This is a different organisation from the similar ones listed"),
+        required=False,
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name"]
+
+    def clean(self):
+        data = super().clean()
+        candidate = Organization(pk=self.instance.pk, name=data.get("name") or "")
+        municipality = data.get("municipality")
+        candidate.municipality_id = municipality.pk if municipality else None
+        similar = similar_organizations(candidate, Organization.objects.restrict(self.user))
+        if similar and not data.get("confirm_not_duplicate"):
+            raise forms.ValidationError(
+                _("Likely duplicate: %(names)s in the same municipality. Check, then confirm below to save.")
+                % {"names": ", ".join(f"„{o.name}”" for o in similar)}
+            )
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ScopedModelAdmin):
     list_display = ["name", "stakeholder_type", "legal_form", "region", "municipality", "nip", "regon"]
@@ -36,8 +63,44 @@ class OrganizationAdmin(ScopedModelAdmin):
         (_("Identifiers"), {"fields": ["nip", "regon", "krs"]}),
         (_("Address"), {"fields": ["region", "municipality", "street_address", "postal_code", "town"]}),
         (_("Contact"), {"fields": ["email", "phone", "website"]}),
+        (None, {"fields": ["confirm_not_duplicate"]}),
     ]
     inlines = [ContactPersonInline, OrganizationMembershipInline]
+    form = OrganizationForm
+    actions = ["merge_organizations"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.action(description=_("Merge two records of one organisation"), permissions=["change", "delete"])
+    def merge_organizations(self, request, queryset):
+        organizations = list(queryset[:3])
+        if len(organizations) != 2:
+            self.message_user(request, _("Select exactly two organisations to merge."), messages.ERROR)
+            return None
+        keep = request.POST.get("keep")
+        if keep:
+            target = next((o for o in organizations if str(o.pk) == keep), None)
+            source = next((o for o in organizations if str(o.pk) != keep), None)
+            if target is None:
+                raise PermissionDenied
+            try:
+                merge(source, target)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Merged into %(name)s.") % {"name": target}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Merge two records of one organisation"),
+            "organizations": organizations,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/stakeholders/organization/merge.html", context)
 
 
 @admin.register(ContactPerson)

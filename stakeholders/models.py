@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
-from ksr_portal.validators import validate_krs, validate_nip, validate_postal_code, validate_regon
+from ksr_portal.validators import validate_document, validate_krs, validate_nip, validate_postal_code, validate_regon
 
 from .choices import MembershipRoleChoices, OrganizationLegalFormChoices, OrganizationStakeholderTypeChoices
 
@@ -228,6 +228,7 @@ class Membership(TimestampedModel):
         verbose_name=_("cooperation agreement document"),
         upload_to="agreements/%Y/",
         blank=True,
+        validators=[validate_document],
     )
     agreement_pillars = models.ManyToManyField(
         verbose_name=_("pillars the agreement commits to"),

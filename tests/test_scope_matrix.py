@@ -18,6 +18,7 @@ from django.urls import reverse
 from clubs.models import Activity
 from ksr_portal import roles
 from ksr_portal.models import UserScope
+from networks.models import Meeting, Network
 from participants.models import Enrollment, Participant
 
 from . import factories as f
@@ -152,9 +153,17 @@ def admin_paths():
                     )
 
 
+PUBLIC = "public"  # pages for anyone: they may name any club, never a person
+
+
 def portal_paths():
-    for name in ("home", "participants:worklist", "participants:register"):
+    yield PUBLIC, reverse("clubs:directory")
+    for name in ("home", "participants:worklist", "participants:register", "networks:list"):
         yield None, reverse(name)
+    for pk in Network.objects.values_list("pk", flat=True):
+        yield Network, reverse("networks:detail", args=[pk])
+    for pk in Meeting.objects.values_list("pk", flat=True):
+        yield Meeting, reverse("networks:document", args=["protokol", pk])
     for pk in Participant.objects.values_list("pk", flat=True):
         for name in ("timeline", "record", "record_json"):
             yield Participant, reverse(f"participants:{name}", args=[pk])
@@ -178,6 +187,9 @@ def test_no_out_of_scope_marker_in_any_response(client, world, label):
         body = response.content.decode()
         if model is LogEntry and label == "national":
             continue  # the national coordinator audits the trail, which names whose record was touched
+        if model == PUBLIC:
+            leaks += [(url, m.text) for m in world.markers if m.kind in ("person", "record") and m.text in body]
+            continue
         leaks += [(url, text) for text in forbidden if text in body]
         seen.update(text for text in allowed if text in body)
     print(f"\n{label}: {requests} requests, {len(forbidden)} out-of-scope markers, {len(leaks)} leaks")
