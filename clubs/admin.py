@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
 from participants.models import Attendance
 
-from .models import Activity, Club, Pillar, Service
+from .models import Activity, Club, Pillar, Service, StaffPosition
 
 
 class FixedRowsAdmin(ScopedModelAdmin):
@@ -101,3 +101,12 @@ class ActivityAdmin(ScopedModelAdmin):
         if until:
             copies = obj.repeat_weekly(until)
             self.message_user(request, _("%(count)d more activities planned weekly.") % {"count": len(copies)})
+
+
+@admin.register(StaffPosition)
+class StaffPositionAdmin(ScopedModelAdmin):
+    list_display = ["position", "club", "year", "employment_basis", "fte"]
+    list_filter = ["year", "employment_basis"]
+    list_select_related = ["club"]
+    search_fields = ["position", "club__name"]
+    autocomplete_fields = ["club"]

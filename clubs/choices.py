@@ -24,3 +24,10 @@ class ClubStatusChoices(models.TextChoices):
     ACTIVE = "active", _("active")
     SUSPENDED = "suspended", _("suspended")
     CLOSED = "closed", _("closed")
+
+
+class EmploymentBasisChoices(models.TextChoices):
+    EMPLOYMENT_CONTRACT = "employment_contract", _("employment contract")
+    CIVIL_LAW_CONTRACT = "civil_law_contract", _("civil-law contract")
+    SECONDMENT = "secondment", _("secondment by the running entity")
+    VOLUNTEER = "volunteer", _("volunteer")

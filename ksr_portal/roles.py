@@ -41,6 +41,7 @@ NETWORKS_READ = {
     "stakeholders.serviceoffer": VIEW,
     "clubs.club": VIEW,
     "clubs.activity": VIEW,
+    "clubs.staffposition": VIEW,
 }
 
 # role code: (group name, {"app_label.model": actions}). Group names are data, like region names, so
@@ -109,6 +110,7 @@ ROLES = {
         | {
             "stakeholders.contactperson": VIEW,
             "clubs.activity": ALL,
+            "clubs.staffposition": ALL,
             # Nobody deletes a person: what the law allows is anonymisation after retention.
             "participants.participant": NO_DELETE,
             "participants.consent": NO_DELETE,

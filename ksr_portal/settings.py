@@ -168,3 +168,5 @@ KSR_CONTRACT_EXPIRY_WARNING_DAYS = 30
 KSR_ABSENCE_WARNING_DAYS = 14
 # The largest document (minutes, agreement, deliverable) a user may upload (MB).
 KSR_MAX_DOCUMENT_MB = env.int("KSR_MAX_DOCUMENT_MB", default=10)
+# Counts of people from 1 to this number are hidden ("<5") from roles that must not identify anyone.
+KSR_SMALL_CELL_THRESHOLD = env.int("KSR_SMALL_CELL_THRESHOLD", default=4)

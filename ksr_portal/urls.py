@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("networks.urls")),
     path("", include("clubs.urls")),
+    path("", include("reporting.urls")),
 ]

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
-from clubs.models import Activity, Club, Pillar, Service
+from clubs.models import Activity, Club, Pillar, Service, StaffPosition
 from ksr_portal.demo import make_nip, make_pesel
 from networks.choices import (
     DeliverableKindChoices,
@@ -276,6 +276,17 @@ class ClubFactory(ModelFactory):
     activity_started_on = datetime.date(2019, 9, 1)
     status = ClubStatusChoices.ACTIVE
     services = m2m("services")
+
+
+class StaffPositionFactory(ModelFactory):
+    class Meta:
+        model = StaffPosition
+
+    club = factory.SubFactory(ClubFactory)
+    year = 2025
+    position = "instruktor"
+    employment_basis = "employment_contract"
+    fte = 1
 
 
 class ActivityFactory(ModelFactory):

@@ -160,6 +160,11 @@ def portal_paths():
     yield PUBLIC, reverse("clubs:directory")
     for name in ("home", "participants:worklist", "participants:register", "networks:list"):
         yield None, reverse(name)
+    for name in ("reporting:dashboard", "reporting:annual", "reporting:eu"):
+        for query in ("", "?format=csv"):
+            yield None, reverse(name) + query
+    for terc in REGIONS:
+        yield None, reverse("reporting:region", args=[terc])
     for pk in Network.objects.values_list("pk", flat=True):
         yield Network, reverse("networks:detail", args=[pk])
     for pk in Meeting.objects.values_list("pk", flat=True):

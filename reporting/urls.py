@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("raporty/", views.dashboard, name="dashboard"),
+    path("raporty/region/<str:terc>/", views.region_report, name="region"),
+    path("raporty/sprawozdanie-roczne/", views.annual_report, name="annual"),
+    path("raporty/wskazniki-ue/", views.eu_indicators, name="eu"),
+]

@@ -1,0 +1,193 @@
+"""Report pages and their CSV/XLSX exports: the same tables, the same suppression, logged when exported."""
+
+import datetime
+
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clubs.models import Club
+from ksr_portal.audit import log_bulk
+from ksr_portal.scoping import user_scope
+from networks.models import Region
+from participants.models import Enrollment
+
+from . import figures
+from .exports import csv_response, xlsx_response
+from .periods import Period, months_back
+from .tables import suppress
+
+# The voivodeships in their geographic arrangement: (column, row) of each tile.
+TILES = {
+    "32": (0, 0), "22": (1, 0), "28": (2, 0), "20": (3, 0),
+    "08": (0, 1), "30": (1, 1), "04": (2, 1), "14": (3, 1),
+    "02": (0, 2), "10": (1, 2), "26": (2, 2), "06": (3, 2),
+    "16": (0, 3), "24": (1, 3), "12": (2, 3), "18": (3, 3),
+}  # fmt: skip
+TILE = 120
+
+
+def readable_regions(user):
+    """Regions whose reports the user may read: all for a national scope, their own for a regional one."""
+    scope = user_scope(user)
+    if user.is_superuser or (scope and scope.level == "national"):
+        return Region.objects.order_by("name")
+    if scope and scope.level == "region":
+        return Region.objects.filter(pk=scope.region_id)
+    return Region.objects.none()
+
+
+def suppressed_for(user):
+    """Roles that must not identify people get small cells suppressed; club staff and superusers do not."""
+    return not (user.is_superuser or user.has_perm("participants.view_participant"))
+
+
+def period_from(request, default_start):
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("od", ""))
+    except ValueError:
+        start = default_start
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("do", ""))
+    except ValueError:
+        end = today
+    if end < start:
+        start, end = end, start
+    return Period(start, end)
+
+
+def respond(request, template, title, tables, context, regions, filename):
+    """The page, or its export when ?format=csv|xlsx; suppression first, whichever it is."""
+    if suppressed_for(request.user):
+        for table in tables:
+            suppress(table)
+    file_format = request.GET.get("format")
+    if file_format in ("csv", "xlsx"):
+        log_bulk(
+            Region,
+            [region.pk for region in regions],
+            LogEntry.Action.ACCESS,
+            {"export": f"{filename}.{file_format}", "query": request.GET.urlencode()},
+            actor=request.user,
+        )
+        export = csv_response if file_format == "csv" else xlsx_response
+        return export(title, tables, filename)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, template, {"title": title, "tables": tables, "query": query.urlencode(), **context})
+
+
+@login_required
+def region_report(request, terc):
+    region = get_object_or_404(readable_regions(request.user), terc=terc)
+    today = timezone.localdate()
+    period = period_from(request, datetime.date(today.year, 1, 1))
+    title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
+    tables = figures.region_report(region, period)
+    context = {"region": region, "period": period, "previous": period.previous()}
+    return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}")
+
+
+@login_required
+def annual_report(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("rok", today.year - 1))
+    except ValueError:
+        year = today.year - 1
+    clubs = Club.objects.restrict(request.user)
+    regions = list(readable_regions(request.user))
+    terc = request.GET.get("region")
+    if terc:
+        clubs = clubs.filter(region__terc=terc)
+    if not clubs.exists() and not regions:
+        raise Http404
+    title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
+    tables = figures.annual_club_report(clubs, year)
+    context = {"year": year, "regions": regions}
+    return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}")
+
+
+@login_required
+def eu_indicators(request):
+    regions = list(readable_regions(request.user))
+    if not regions:
+        raise Http404
+    today = timezone.localdate()
+    period = period_from(request, datetime.date(today.year, 1, 1))
+    title = _("EU indicators (ESF+), %(period)s") % {"period": period}
+    tables = figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period)
+    return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue")
+
+
+@login_required
+def dashboard(request):
+    regions = list(readable_regions(request.user))
+    if not regions:
+        raise Http404
+    today = timezone.localdate()
+    period = period_from(request, datetime.date(today.year, 1, 1))
+    measure = request.GET.get("miara")
+    measure = measure if measure in figures.MEASURES else "active_people"
+    values, totals = figures.national_figures(regions, period)
+    table = figures.national_table(regions, values, totals)
+    trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months_back(today, 12))
+    tables = [table, trend]
+    title = _("National dashboard, %(period)s") % {"period": period}
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return respond(request, "", title, tables, {}, regions, "pulpit")
+    if suppressed_for(request.user):
+        for t in tables:
+            suppress(t)
+    column = list(figures.MEASURES).index(measure)
+    shown = {region.pk: table.cell(r, column) for r, region in enumerate(regions)}
+    numbers = [v for v in shown.values() if isinstance(v, int | float)]
+    high = max(numbers) if numbers else 0
+    by_terc = {region.terc: region for region in Region.objects.order_by("terc")}
+    readable = {region.pk for region in regions}
+    tiles = []
+    for terc, (col, row) in TILES.items():
+        region = by_terc.get(terc)
+        value = shown.get(region.pk) if region else None
+        level = (
+            min(4, int(5 * value / high)) if isinstance(value, int | float) and high else (None if value is None else 0)
+        )
+        tiles.append(
+            {
+                "x": col * TILE,
+                "y": row * TILE,
+                "name": region.name if region else terc,
+                "terc": terc,
+                "value": value,
+                "level": level,
+                "readable": region is not None and region.pk in readable,
+            }
+        )
+    peak = max([values[0] for _label, values in trend.rows] + [1])
+    bars = []
+    for i, (label, values) in enumerate(trend.display_rows()):
+        height = int(150 * values[0] / peak) if peak and isinstance(values[0], int) else 0
+        bars.append({"x": 20 + i * 50, "y": 170 - height, "height": height, "label": label})
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "title": title,
+            "period": period,
+            "table": table,
+            "trend": trend,
+            "tiles": tiles,
+            "bars": bars,
+            "measures": figures.MEASURES,
+            "measure": measure,
+            "measure_label": figures.MEASURES[measure],
+            "query": query.urlencode(),
+            "size": TILE * 4,
+        },
+    )

@@ -1,0 +1,259 @@
+"""Reports: figures on a hand-built dataset, small-cell suppression, exports equal to pages, query budgets."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ksr_portal import roles
+from ksr_portal.models import UserScope
+from participants.choices import EnrollmentStatusChoices
+from reporting import figures
+from reporting.periods import Period
+from reporting.tables import Table, suppress
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+PERIOD = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+D = datetime.date
+
+
+# --- suppression ---------------------------------------------------------------------------------------
+
+
+def hidden_cells(table):
+    return sorted(table.hidden)
+
+
+def test_primary_and_complementary_suppression_on_a_table_designed_to_leak():
+    # A 3 hidden alone could be recovered from its row total (13 - 10) or column total (11 - 8).
+    table = Table(
+        "leak",
+        ["x", "y", "total"],
+        [("a", [3, 10, 13]), ("b", [8, 12, 20]), ("total", [11, 22, 33])],
+        total_row=True,
+        total_column=True,
+    )
+    suppress(table, threshold=4)
+    assert hidden_cells(table) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    # Every line has no hidden cell or at least two: nothing can be solved from the totals.
+    for r in range(3):
+        assert sum((r, c) in table.hidden for c in range(3)) in (0, 2)
+    for c in range(3):
+        assert sum((r, c) in table.hidden for r in range(3)) in (0, 2)
+    assert [str(cell) for cell in table.display_rows()[0][1]] == ["<5", "<5", "13"]
+
+
+def test_zeros_and_large_counts_stay_and_a_small_total_is_hidden_too():
+    table = Table("t", ["n"], [("a", [0]), ("b", [2]), ("c", [30]), ("all", [32])], total_row=True)
+    suppress(table, threshold=4)
+    assert hidden_cells(table) == [(1, 0), (2, 0)]  # 2, and 30 so that 32 - 30 does not give it away
+    small = Table("t", ["n"], [("a", [0]), ("b", [3]), ("all", [3])], total_row=True)
+    suppress(small, threshold=4)
+    assert hidden_cells(small) == [(1, 0), (2, 0)]
+
+
+def test_the_threshold_comes_from_settings(settings):
+    settings.KSR_SMALL_CELL_THRESHOLD = 9
+    table = suppress(Table("t", ["n"], [("a", [7]), ("b", [12])]))
+    assert str(table.cell(0, 0)) == "<10" and table.cell(1, 0) == 12
+
+
+def test_tables_of_things_not_people_are_never_suppressed():
+    table = suppress(Table("hours", ["h"], [("a", [2])], people=False))
+    assert table.cell(0, 0) == 2
+
+
+# --- a hand-built region ------------------------------------------------------------------------------------
+
+
+def enroll(person, club, applied, started=None, exit_on=None, status=None, **extra):
+    status = status or (EnrollmentStatusChoices.ACTIVE if started else EnrollmentStatusChoices.CANDIDATE)
+    closed = {}
+    if exit_on:
+        closed = {"exit_on": exit_on, "exit_reason": "plan_completed" if status == "completed" else "own_decision"}
+    return f.EnrollmentFactory(
+        participant=person, club=club, applied_on=applied, qualified_on=started and applied, started_on=started,
+        status=status, **closed, **extra,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def region():
+    kielce = f.RegionFactory(terc="26")
+    one, two = f.ClubFactory(region=kielce), f.ClubFactory(region=kielce)
+    cat2, cat5 = f.EligibilityCategoryFactory(code="2"), f.EligibilityCategoryFactory(code="5")
+    anna = f.ParticipantFactory(sex="female", birth_date=D(1995, 3, 1))
+    enroll(anna, one, D(2026, 1, 10), D(2026, 1, 20), education_level="isced_3",
+           labour_market_status="unemployed_registered", eligibility_categories=[cat5])  # fmt: skip
+    jan = f.ParticipantFactory(sex="male", birth_date=D(1975, 5, 5))  # in both clubs: one person
+    enroll(jan, one, D(2025, 10, 1), D(2025, 10, 10), education_level="isced_2",
+           labour_market_status="inactive", eligibility_categories=[cat2, cat5])  # fmt: skip
+    enroll(jan, two, D(2026, 2, 1), D(2026, 2, 5), education_level="isced_2", labour_market_status="inactive",
+           eligibility_categories=[cat2])  # fmt: skip
+    ewa = f.ParticipantFactory(sex="female", birth_date=D(1980, 1, 1))
+    done = enroll(ewa, two, D(2025, 9, 1), D(2025, 9, 10), D(2026, 3, 31), "completed", education_level="isced_1",
+                  labour_market_status="unemployed_registered", eligibility_categories=[cat2],
+                  certificate_number="KIS/1/2026", certificate_issued_on=D(2026, 3, 31))  # fmt: skip
+    f.OutcomeFactory(enrollment=done, recorded_on=D(2026, 3, 31), situation="employed")
+    piotr = f.ParticipantFactory(sex="male", birth_date=D(1990, 7, 7))
+    enroll(piotr, one, D(2026, 2, 1), D(2026, 2, 10), D(2026, 4, 15), "dropped_out", education_level="isced_3",
+           labour_market_status="unemployed_unregistered", eligibility_categories=[cat5])  # fmt: skip
+    enroll(f.ParticipantFactory(sex="female"), one, D(2026, 5, 5))  # a candidate: enrolled, never active
+    enroll(f.ParticipantFactory(), f.ClubFactory(region=f.RegionFactory(terc="24")), D(2026, 1, 5), D(2026, 1, 6))
+    activity = f.ActivityFactory(club=one, held_on=D(2026, 3, 3), hours=3, service__pillar__code="social")
+    f.AttendanceFactory(activity=activity, enrollment=anna.enrollments.get(), status="present")
+    f.AttendanceFactory(activity=activity, enrollment=jan.enrollments.get(club=one), status="absent")
+    return kielce
+
+
+def table_named(tables, start):
+    return next(t for t in tables if t.title.startswith(start))
+
+
+def column(table, index=0):
+    return {label: values[index] for label, values in table.rows}
+
+
+def test_region_report_figures_written_out_by_hand(region):
+    tables = figures.region_report(region, PERIOD)
+    headline = column(tables[1])
+    # enrolled: Anna, Piotr, the candidate, and Jan (his second club) = 4; active: Anna, Jan, Ewa, Piotr = 4
+    assert list(headline.values()) == [4, 4, 1, 1]
+    assert [values[0] for _label, values in tables[2].rows] == [2, 2, 0, 4]  # women, men, non-binary, all
+    by_age = column(tables[3])
+    # Age on entry: Anna 30, Jan 50 (earliest enrollment), Ewa 45, Piotr 35.
+    assert [by_age["25–34"], by_age["35–44"], by_age["45–54"]] == [1, 1, 2]
+    education = dict(
+        zip([v for v, _l in figures.EnrollmentEducationLevelChoices.choices], tables[4].rows, strict=False)
+    )
+    assert education["isced_3"][1][0] == 2 and education["isced_2"][1][0] == 1 and education["isced_1"][1][0] == 1
+    categories = [values[0] for _label, values in tables[6].rows]
+    assert categories == [0, 2, 0, 0, 3, 0, 0, 0]  # cat. 2: Jan, Ewa; cat. 5: Anna, Jan, Piotr
+    assert [values[0] for _label, values in tables[7].rows] == [3, 0, 0, 0, 0, 0]  # hours by pillar
+    rate = tables[9].rows[0][1][0]
+    assert rate == 50.0
+    leaving = tables[10]
+    assert leaving.rows[0][1][0] == 1 and leaving.rows[-1][1][0] == 1  # Ewa, employed
+    # The previous period (2025-07-03 to 2025-12-31): Jan and Ewa active, both applied then.
+    assert [values[1] for _label, values in tables[1].rows] == [2, 2, 0, 0]
+
+
+def test_eu_indicators_by_sex(region):
+    table = figures.eu_indicators(figures.Enrollment.objects.filter(club__region=region), PERIOD)[0]
+    rows = {label: values for label, values in table.rows}
+    joined = table.rows[0][1]
+    assert joined == [1, 2, 0, 3]  # joined in the period: Anna; Jan (second club), Piotr
+    assert table.rows[-2][1] == [1, 0, 0, 1]  # employed on leaving: Ewa
+    assert len(rows) == len(table.rows)
+
+
+def test_annual_club_report_per_club_and_summed(region):
+    f.StaffPositionFactory(club=region.clubs.first(), year=2026, fte=1)
+    f.StaffPositionFactory(club=region.clubs.first(), year=2026, fte="0.5", employment_basis="volunteer")
+    work, people = figures.annual_club_report(region.clubs.all(), 2026)
+    assert work.rows[0][1][:2] == [2, 1.5] and work.rows[-1][1][0] == 2
+    participants = [values[0] for _label, values in people.rows]
+    assert participants == [3, 2, 5]  # club one: Anna, Jan, Piotr; club two: Jan, Ewa; summed per club
+    assert people.rows[1][1][-1] == 1  # Ewa took employment after leaving club two
+
+
+# --- pages, exports, access ------------------------------------------------------------------------------
+
+
+def user_with(role, level, region=None, club=None):
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(role))
+    UserScope.objects.create(user=user, level=level, region=region, club=club)
+    return user
+
+
+def number(text):
+    try:
+        return float(str(text))
+    except ValueError:
+        return text
+
+
+def dates():
+    return {"od": PERIOD.start.isoformat(), "do": PERIOD.end.isoformat()}
+
+
+def test_page_and_exports_show_the_same_suppressed_figures(client, region):
+    client.force_login(user_with(roles.ROPS_STAFF, "region", region))
+    url = reverse("reporting:region", args=["26"])
+    page = client.get(url, dates())
+    assert page.status_code == 200
+    shown = [[label, *[str(c) for c in cells]] for t in page.context["tables"] for label, cells in t.display_rows()]
+    assert any("<5" in row for row in shown)  # the small counts are hidden from ROPS staff
+    exported_csv = client.get(url, dates() | {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(exported_csv.content.decode("utf-8-sig")), delimiter=";"))
+    data = [row for row in rows if len(row) > 1 and row[0]]
+    assert data == shown
+    exported = client.get(url, dates() | {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    xlsx = [
+        [str(c) for c in row if c is not None]
+        for row in sheet.iter_rows(values_only=True)
+        if len(row) > 1 and row[0] and row[1] is not None
+    ]
+    assert [[number(cell) for cell in row] for row in xlsx] == [[number(cell) for cell in row] for row in shown]
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, changes__has_key="export")
+    assert entries.count() == 2
+
+
+def test_club_staff_see_their_own_figures_unsuppressed(client, region):
+    club = region.clubs.first()
+    client.force_login(user_with(roles.KIS_COORDINATOR, "club", region, club))
+    page = client.get(reverse("reporting:annual"), {"rok": 2026})
+    people = page.context["tables"][1]
+    assert people.hidden == set() and [v[0] for _l, v in people.rows] == [3, 3]
+
+
+def test_a_region_report_out_of_scope_is_404(client, region):
+    client.force_login(user_with(roles.ROPS_STAFF, "region", f.RegionFactory(terc="24")))
+    assert client.get(reverse("reporting:region", args=["26"])).status_code == 404
+    client.force_login(user_with(roles.KIS_COORDINATOR, "club", region, region.clubs.first()))
+    assert client.get(reverse("reporting:dashboard")).status_code == 404
+
+
+def test_dashboard_for_the_ministry_compares_all_regions_in_bounded_queries(
+    client, region, django_assert_max_num_queries
+):
+    for terc in figures_regions():
+        f.RegionFactory(terc=terc)
+    client.force_login(user_with(roles.MINISTRY_ANALYST, "national"))
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reporting:dashboard"), dates())
+    assert len(page.context["tiles"]) == 16 and all(t["readable"] for t in page.context["tiles"])
+    assert "<svg" in page.content.decode()
+    kielce = next(t for t in page.context["tiles"] if t["terc"] == "26")
+    assert str(kielce["value"]) == "<5"  # four people: suppressed for the ministry
+    for _i in range(10):
+        f.EnrollmentFactory(
+            club=region.clubs.first(), applied_on=D(2026, 1, 2), qualified_on=D(2026, 1, 2), started_on=D(2026, 1, 3)
+        )
+    with django_assert_max_num_queries(20):
+        client.get(reverse("reporting:dashboard"), dates())
+
+
+def test_region_report_runs_in_bounded_queries(client, region, django_assert_max_num_queries):
+    client.force_login(user_with(roles.ROPS_STAFF, "region", region))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("reporting:region", args=["26"]), dates())
+    for _i in range(10):
+        f.EnrollmentFactory(
+            club=region.clubs.first(), applied_on=D(2026, 1, 2), qualified_on=D(2026, 1, 2), started_on=D(2026, 1, 3)
+        )
+        f.MeetingFactory(network=f.LocalNetworkFactory(region=region), held_on=D(2026, 2, 2))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("reporting:region", args=["26"]), dates())
+
+
+def figures_regions():
+    return [f"{n:02d}" for n in range(2, 33, 2)]
