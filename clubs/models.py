@@ -127,6 +127,7 @@ class Club(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="operated_clubs",
         null=True,
+        blank=True,
         help_text=_("The entity running the club. Unknown only for pilot places the sources do not name."),
     )
     region = models.ForeignKey(

@@ -449,6 +449,7 @@ class DemoData:
         """Two activities a week over the last year, attended by those active at the time."""
         providers = [club.operator] if club.operator_id else []
         providers += [p for p in partners if p.stakeholder_type == OrganizationStakeholderTypeChoices.C]
+        providers = providers or partners
         attendance = []
         week = datetime.date(2025, 11, 3)
         while week < DEMO_TODAY:
@@ -460,7 +461,7 @@ class DemoData:
                     Activity(
                         club=club,
                         service=service,
-                        provider=self.rng.choice(providers) if providers else None,
+                        provider=self.rng.choice(providers),
                         title=service.name,
                         held_on=held_on,
                         start_time=start,

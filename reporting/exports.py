@@ -2,7 +2,6 @@
 
 import csv
 import io
-from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -20,8 +19,6 @@ def neutralised(value):
 
 def plain(value):
     """What a cell holds in a file: numbers stay numbers, a hidden count is its "<5" text."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, int | float):
         return value
     return str(value)

@@ -10,6 +10,7 @@ the same suppressed table.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -42,8 +43,13 @@ class Table:
     hidden: set = field(default_factory=set)  # (row, column) positions suppressed
 
     def cell(self, r, c):
+        if (r, c) in self.hidden:
+            return Hidden(settings.KSR_SMALL_CELL_THRESHOLD)
         value = self.rows[r][1][c]
-        return Hidden(settings.KSR_SMALL_CELL_THRESHOLD) if (r, c) in self.hidden else value
+        # Databases return sums of hours as 3 or 3.0: a figure prints the same on every page and file.
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
 
     def display_rows(self):
         return [(label, [self.cell(r, c) for c in range(len(values))]) for r, (label, values) in enumerate(self.rows)]
