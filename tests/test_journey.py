@@ -95,7 +95,7 @@ def test_a_known_pesel_with_another_surname_is_refused_and_nothing_is_written(cl
     client.force_login(staff(club))
     response = client.post(reverse("participants:register"), registration(pesel=person.pesel, last_name="Inna"))
     assert response.status_code == 200
-    assert "inne nazwisko" in response.content.decode() or "different surname" in response.content.decode()
+    assert "inne nazwisko" in response.content.decode()
     assert not Enrollment.objects.filter(club=club).exists()
 
 
@@ -230,7 +230,7 @@ def test_certificate_shows_hours_attended_per_pillar(client, club):
     enrollment.complete(TODAY, "plan_completed", certificate_number="KIS/7/2026")
     client.force_login(staff(club))
     page = client.get(reverse("participants:certificate", args=[enrollment.pk])).content.decode()
-    assert "KIS/7/2026" in page and "9,5" in page or "9.5" in page
+    assert "KIS/7/2026" in page and "<td>9,5</td>" in page
 
 
 def test_certificate_only_for_a_completed_enrollment_in_scope(client, club):
@@ -296,9 +296,8 @@ def test_timeline_shows_every_step_in_date_order_in_few_queries(client, club, dj
     events = page.context["events"]
     assert [e.on for e in events] == sorted(e.on for e in events)
     kinds = {e.kind for e in events}
-    assert {"Zgłoszenie", "Indywidualny Plan Działań", "Przegląd planu", "Kontrakt socjalny"} <= kinds or len(
-        kinds
-    ) >= 6
+    assert {"Zgłoszenie", "Indywidualny Plan Działań", "Cel", "Przegląd planu", "Kontrakt socjalny"} <= kinds
+    assert "Obecność w miesiącu" in kinds
 
 
 # --- plan revisions ----------------------------------------------------------------------------------
