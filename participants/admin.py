@@ -252,15 +252,27 @@ class ReviewAdmin(ScopedModelAdmin):
 class SocialContractForm(forms.ModelForm):
     class Meta:
         model = SocialContract
-        fields = ["goals"]
+        fields = [
+            "enrollment",
+            "number",
+            "referring_organization",
+            "social_worker",
+            "valid_from",
+            "valid_until",
+            "situation_assessment",
+            "participant_obligations",
+            "worker_obligations",
+            "goals",
+        ]
 
-    def clean_goals(self):
-        goals = self.cleaned_data["goals"]
-        contract = self.instance
-        contract.enrollment = self.cleaned_data.get("enrollment") or getattr(contract, "enrollment", None)
-        if contract.enrollment is not None and (problem := contract.goals_problem(goals)):
-            raise forms.ValidationError(problem)
-        return goals
+    def clean(self):
+        data = super().clean()
+        enrollment = data.get("enrollment") or (self.instance.enrollment if self.instance.enrollment_id else None)
+        if enrollment is not None and data.get("goals"):
+            problem = SocialContract(enrollment=enrollment).goals_problem(data["goals"])
+            if problem:
+                self.add_error("goals", problem)
+        return data
 
 
 @admin.register(SocialContract)
