@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline
 from participants.models import Attendance
 
 from .models import Activity, Club, Pillar, Service, StaffPosition
+from .resources import ActivityResource, ClubResource
 
 
 class FixedRowsAdmin(ScopedModelAdmin):
@@ -36,7 +37,8 @@ class ServiceAdmin(ScopedModelAdmin):
 
 
 @admin.register(Club)
-class ClubAdmin(ScopedModelAdmin):
+class ClubAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [ClubResource]
     list_display = ["name", "kind", "region", "municipality", "operator", "status", "is_pilot", "under_mayor_auspices"]
     list_filter = ["kind", "status", "region", "is_pilot", "under_mayor_auspices"]
     list_select_related = ["region", "municipality", "operator"]
@@ -84,7 +86,8 @@ class ActivityForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedModelAdmin):
+class ActivityAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [ActivityResource]
     list_display = ["title", "held_on", "club", "service", "provider", "hours"]
     list_filter = ["service__pillar", "club__region"]
     list_select_related = ["club", "service", "provider"]

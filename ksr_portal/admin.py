@@ -16,8 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
-from .audit import is_audited, log_access
+from .audit import is_audited, log_access, log_export
+from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 
 
@@ -160,6 +162,19 @@ class TransitionAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/transition.html", context)
+
+
+class PortalImportExportMixin(ImportExportMixin):
+    """Spreadsheet import (with a previewed dry run) and export, in the portal's formats and scope."""
+
+    formats = FORMATS
+    import_form_class = PortalImportForm
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        if is_audited(self.model):
+            log_export(request.user, self.model, list(queryset.values_list("pk", flat=True)), "spreadsheet")
+        return data
 
 
 class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):

@@ -170,3 +170,11 @@ KSR_ABSENCE_WARNING_DAYS = 14
 KSR_MAX_DOCUMENT_MB = env.int("KSR_MAX_DOCUMENT_MB", default=10)
 # Counts of people from 1 to this number are hidden ("<5") from roles that must not identify anyone.
 KSR_SMALL_CELL_THRESHOLD = env.int("KSR_SMALL_CELL_THRESHOLD", default=4)
+# The largest spreadsheet a user may import (MB); a larger one is refused before it is read.
+KSR_MAX_IMPORT_MB = env.int("KSR_MAX_IMPORT_MB", default=5)
+# An import is one transaction: a file with any bad row changes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing needs the permission to add, exporting the permission to view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

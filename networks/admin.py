@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline
 from stakeholders.models import Membership
 
 from .models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
+from .resources import MeetingResource
 
 
 @admin.register(Region)
@@ -50,7 +51,8 @@ class NetworkAdmin(ScopedModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedModelAdmin):
+class MeetingAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [MeetingResource]
     list_display = ["held_on", "network", "kind", "topic"]
     list_filter = ["kind", "network__kind", "network__region"]
     list_select_related = ["network"]

@@ -4,7 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clubs.admin import FixedRowsAdmin
-from ksr_portal.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, TransitionAdminMixin
+from ksr_portal.admin import (
+    PortalImportExportMixin,
+    ScopedModelAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    TransitionAdminMixin,
+)
 
 from .choices import EnrollmentExitReasonChoices
 from .models import (
@@ -27,6 +33,7 @@ from .models import (
     Review,
     SocialContract,
 )
+from .resources import AttendanceResource, ParticipantResource
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
@@ -140,7 +147,8 @@ class SocialContractTransitionForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(TransitionAdminMixin, ScopedModelAdmin):
+class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModelAdmin):
+    resource_classes = [ParticipantResource]
     list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
     list_filter = ["status", "club__region", "exit_reason"]
     list_select_related = ["participant", "club"]
@@ -291,7 +299,8 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedModelAdmin):
+class AttendanceAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [AttendanceResource]
     list_display = ["enrollment", "activity", "status"]
     list_filter = ["status", "activity__service__pillar"]
     list_select_related = ["enrollment__participant", "enrollment__club", "activity"]

@@ -5,10 +5,11 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import ScopedModelAdmin, ScopedTabularInline
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline
 
 from .models import ContactPerson, Membership, Organization, ServiceOffer
 from .registry import merge, similar_organizations
+from .resources import MembershipResource, OrganizationResource
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
@@ -51,7 +52,8 @@ class OrganizationForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedModelAdmin):
+class OrganizationAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "stakeholder_type", "legal_form", "region", "municipality", "nip", "regon"]
     list_filter = ["stakeholder_type", "legal_form", "region", "pillars"]
     list_select_related = ["region", "municipality"]
@@ -112,7 +114,8 @@ class ContactPersonAdmin(ScopedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedModelAdmin):
+class MembershipAdmin(PortalImportExportMixin, ScopedModelAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["organization", "network", "role", "joined_on", "left_on", "agreement_valid_until"]
     list_filter = ["role", "network__kind", "network__region", "organization__stakeholder_type"]
     list_select_related = ["organization", "network"]

@@ -1,0 +1,287 @@
+"""Spreadsheet import and export: real files, previewed, atomic, scoped, safe to open in a spreadsheet."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from clubs.models import Club
+from clubs.resources import ActivityResource, ClubResource
+from ksr_portal import roles
+from ksr_portal.demo import make_nip, make_pesel
+from ksr_portal.imports import PortalCSV, PortalXLSX
+from ksr_portal.models import UserScope
+from networks.resources import MeetingResource
+from participants.models import Attendance, Enrollment, Participant
+from participants.resources import AttendanceResource, ParticipantResource
+from stakeholders.models import Membership, Organization
+from stakeholders.resources import MembershipResource, OrganizationResource
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+PESEL_A = make_pesel(datetime.date(1980, 5, 17), male=False, serial=11)
+PESEL_B = make_pesel(datetime.date(1972, 1, 30), male=True, serial=12)
+HEADER = "pesel;imie;nazwisko;plec;data_urodzenia;klub_numer_rejestru;data_zgloszenia;wyksztalcenie;kategorie"
+
+
+@pytest.fixture
+def club():
+    return f.ClubFactory(registry_number="KIS/26/001", region=f.RegionFactory(terc="26"))
+
+
+def coordinator(club):
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(roles.KIS_COORDINATOR))
+    UserScope.objects.create(user=user, level="club", club=club, region=club.region)
+    return user
+
+
+def rops(region):
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(roles.ROPS_STAFF))
+    UserScope.objects.create(user=user, level="region", region=region)
+    return user
+
+
+def participants_csv(rows, encoding="utf-8-sig", separator=";"):
+    text = "\n".join([HEADER, *rows]).replace(";", separator)
+    return text.encode(encoding)
+
+
+def run(resource_class, raw, user, file_format=PortalCSV, dry_run=False):
+    dataset = file_format().create_dataset(raw)
+    return resource_class().import_data(dataset, dry_run=dry_run, user=user, use_transactions=True)
+
+
+def errors_of(result):
+    texts = [str(e.error) for e in result.base_errors]
+    for row in result.invalid_rows:
+        texts += [f"{row.number}: {field}: {' '.join(messages)}" for field, messages in row.error_dict.items()]
+    for number, row_errors in result.row_errors():
+        texts += [f"{number}: {error.error}" for error in row_errors]
+    return texts
+
+
+TWO_PEOPLE = [
+    f"{PESEL_A};Łucja;Żółkiewska;kobieta;;KIS/26/001;17.02.2026;isced_2;5",
+    f"{PESEL_B};Jan;Kowal;male;30.01.1972;KIS/26/001;2026-02-18;ISCED 3: ponadgimnazjalne;2,5",
+]
+
+
+@pytest.mark.parametrize(
+    "encoding, separator",
+    [("utf-8-sig", ";"), ("utf-8", ","), ("cp1250", ";"), ("cp1250", ",")],
+)
+def test_participants_from_csv_in_either_encoding_and_separator(club, encoding, separator):
+    rows = [row.replace("2,5", "2 5") if separator == "," else row for row in TWO_PEOPLE]
+    raw = participants_csv(rows, encoding, separator)
+    if separator == ",":
+        raw = raw.replace(b"2 5", b'"2,5"')
+    result = run(ParticipantResource, raw, coordinator(club))
+    assert errors_of(result) == []
+    assert result.totals["new"] == 2
+    person = Participant.objects.get(pesel=PESEL_A)
+    assert (person.last_name, person.birth_date) == ("Żółkiewska", datetime.date(1980, 5, 17))
+    enrollment = Enrollment.objects.get(participant__pesel=PESEL_B)
+    assert enrollment.status == "candidate" and enrollment.applied_on == datetime.date(2026, 2, 18)
+    assert enrollment.education_level == "isced_3"
+    assert sorted(enrollment.eligibility_categories.values_list("code", flat=True)) == ["2", "5"]
+
+
+def test_a_dry_run_writes_nothing_and_a_second_import_duplicates_nothing(club):
+    user = coordinator(club)
+    preview = run(ParticipantResource, participants_csv(TWO_PEOPLE), user, dry_run=True)
+    assert [row.import_type for row in preview.rows] == ["new", "new"]
+    assert not Participant.objects.exists()
+    run(ParticipantResource, participants_csv(TWO_PEOPLE), user)
+    again = run(ParticipantResource, participants_csv(TWO_PEOPLE), user)
+    assert errors_of(again) == []
+    assert {row.import_type for row in again.rows} <= {"skip", "update"}
+    assert Participant.objects.count() == 2 and Enrollment.objects.count() == 2
+
+
+def test_a_known_pesel_enrolls_the_same_person_in_another_club(club):
+    other = f.ClubFactory(registry_number="KIS/26/002", region=club.region)
+    known = f.ParticipantFactory(pesel=PESEL_A, last_name="Żółkiewska", sex="female")
+    f.EnrollmentFactory(participant=known, club=other)
+    result = run(ParticipantResource, participants_csv(TWO_PEOPLE[:1]), coordinator(club))
+    assert errors_of(result) == []
+    assert Participant.objects.count() == 1 and known.enrollments.count() == 2
+
+
+def test_participants_from_xlsx(club):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    sheet.append([PESEL_A, "Łucja", "Żółkiewska", "kobieta", None, "KIS/26/001", datetime.date(2026, 2, 17), "", "5"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(ParticipantResource, buffer.getvalue(), coordinator(club), PortalXLSX)
+    assert errors_of(result) == []
+    assert Enrollment.objects.get().applied_on == datetime.date(2026, 2, 17)
+
+
+def test_a_file_with_one_bad_row_changes_nothing_and_the_error_names_row_column_value(club):
+    bad = f"{PESEL_B[:-1]}0;Adam;Błędny;male;;KIS/26/001;31.02.2026;;5"
+    result = run(ParticipantResource, participants_csv([*TWO_PEOPLE, bad]), coordinator(club))
+    assert result.has_errors() or result.has_validation_errors()
+    messages = " ".join(errors_of(result))
+    assert "3:" in messages  # the third row
+    assert "data_zgloszenia" in messages and "31.02.2026" in messages and "DD.MM.RRRR" in messages
+    assert not Participant.objects.exists() and not Enrollment.objects.exists()
+
+
+def test_a_pesel_with_a_wrong_check_digit_is_reported(club):
+    wrong = PESEL_B[:-1] + str((int(PESEL_B[-1]) + 1) % 10)
+    row = f"{wrong};Adam;Błędny;male;;KIS/26/001;17.02.2026;;5"
+    result = run(ParticipantResource, participants_csv([row]), coordinator(club))
+    assert "cyfrę kontrolną" in " ".join(errors_of(result))
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"", "pusty"),
+        (b"nazwa;typ;wojewodztwo_terc\nFundacja;A;26\n", "brakuje kolumn"),
+        ((HEADER + "\n").encode(), "nie ma wierszy"),
+        (participants_csv([TWO_PEOPLE[0], TWO_PEOPLE[0]]), "powtarza wiersz 2"),
+        (participants_csv([TWO_PEOPLE[0]]).replace(b"kategorie", b"kolor_oczu"), "Nieznane kolumny"),
+        ("pesel;imie\n1;2\n".encode("utf-16"), "UTF-8"),
+    ],
+)
+def test_wrong_files_get_a_clear_answer_and_change_nothing(club, raw, message):
+    try:
+        result = run(ParticipantResource, raw, coordinator(club))
+    except ValueError as error:
+        assert message in str(error)
+    else:
+        assert message in " ".join(errors_of(result))
+    assert not Participant.objects.exists()
+
+
+def test_import_is_confined_to_the_users_club(club):
+    f.ClubFactory(registry_number="KIS/24/009", region=f.RegionFactory(terc="24"))
+    row = f"{PESEL_A};Łucja;Żółkiewska;kobieta;;KIS/24/009;17.02.2026;;5"
+    result = run(ParticipantResource, participants_csv([row]), coordinator(club))
+    assert "KIS/24/009" in " ".join(errors_of(result)) and "zakresie" in " ".join(errors_of(result))
+    assert not Participant.objects.exists()
+
+
+def test_organisations_clubs_memberships_activities_attendance_and_meetings(club):
+    region = club.region
+    user = rops(region)
+    municipality = club.municipality
+    nip = make_nip(4242)
+    organisations = (
+        "nazwa;typ;forma_prawna;nip;wojewodztwo_terc;gmina_terc;filary\n"
+        f"Gminny Ośrodek Kultury;C;public_institution;{nip};26;{municipality.terc};culture,education\n"
+    ).encode("cp1250")
+    assert errors_of(run(OrganizationResource, organisations, user)) == []
+    organization = Organization.objects.get(nip=nip)
+    assert sorted(organization.pillars.values_list("code", flat=True)) == ["culture", "education"]
+    assert errors_of(run(OrganizationResource, organisations, user)) == []  # matched on NIP, no duplicate
+    assert Organization.objects.filter(name="Gminny Ośrodek Kultury").count() == 1
+
+    clubs = (
+        "numer_rejestru;nazwa;wojewodztwo_terc;gmina_terc;prowadzacy_nip;kwota_dotacji;patronat;data_utworzenia\n"
+        f"KIS/26/003;KIS Nowy;26;{municipality.terc};{nip};60 600,00;tak;01.05.2019\n"
+    ).encode()
+    assert errors_of(run(ClubResource, clubs, user)) == []
+    new_club = Club.objects.get(registry_number="KIS/26/003")
+    assert new_club.grant_amount == Decimal("60600.00") and new_club.under_mayor_auspices
+    assert new_club.created_on == datetime.date(2019, 5, 1)
+
+    network = f.LocalNetworkFactory(region=region, name="LSR Testowa")
+    memberships = f"organizacja_nip;siec;rola;data_przystapienia\n{nip};LSR Testowa;member;02.03.2026\n".encode()
+    assert errors_of(run(MembershipResource, memberships, user)) == []
+    assert Membership.objects.get(network=network).organization == organization
+
+    meetings = "siec;data;rodzaj;temat\nLSR Testowa;10.03.2026;working;Oferta partnerów\n".encode()
+    assert errors_of(run(MeetingResource, meetings, user)) == []
+    assert network.meetings.get().topic == "Oferta partnerów"
+
+    coordinator_user = coordinator(club)
+    service = f.ServiceFactory(name="Warsztaty kulinarne", pillar__code="social")
+    activities = (
+        "klub_numer_rejestru;filar;usluga;realizator_nip;tytul;data;liczba_godzin\n"
+        f"KIS/26/001;social;{service.name};{nip};Gotujemy razem;05.03.2026;2,5\n"
+    ).encode()
+    assert errors_of(run(ActivityResource, activities, coordinator_user)) == []
+    activity = club.activities.get(title="Gotujemy razem")
+    assert activity.hours == Decimal("2.5") and activity.provider == organization
+
+    enrollment = f.EnrollmentFactory(
+        club=club, participant__pesel=PESEL_A, applied_on=datetime.date(2026, 1, 2),
+        qualified_on=datetime.date(2026, 1, 3), started_on=datetime.date(2026, 1, 5),
+    )  # fmt: skip
+    attendance = (
+        f"klub_numer_rejestru;data;tytul;pesel;obecnosc\nKIS/26/001;05.03.2026;Gotujemy razem;{PESEL_A};obecny\n"
+    )
+    assert errors_of(run(AttendanceResource, attendance.encode(), coordinator_user)) == []
+    assert Attendance.objects.get(enrollment=enrollment).status == "present"
+    late = attendance.replace("05.03.2026", "05.12.2025")
+    f.ActivityFactory(club=club, title="Gotujemy razem", held_on=datetime.date(2025, 12, 5))
+    assert "aktywnie" in " ".join(errors_of(run(AttendanceResource, late.encode(), coordinator_user)))
+
+
+# --- exports ------------------------------------------------------------------------------------------------
+
+
+def test_export_holds_only_the_scope_neutralises_formulae_and_is_logged(client, club):
+    mine = f.EnrollmentFactory(club=club, participant__last_name='=HYPERLINK("http://zle.example")')
+    f.EnrollmentFactory(club=f.ClubFactory(registry_number="KIS/24/010"), participant__last_name="Obca")
+    user = coordinator(club)
+    client.force_login(user)
+    url = reverse("admin:participants_enrollment_export")
+    page = client.get(url)
+    assert page.status_code == 200
+    csv_index = 0
+    response = client.post(url, {"format": csv_index, "resource": 0, **export_fields(page)})
+    body = response.content.decode("utf-8-sig")
+    assert mine.participant.pesel in body and "Obca" not in body
+    assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body
+    assert LogEntry.objects.filter(actor=user, changes__export="spreadsheet").exists()
+    xlsx = client.post(url, {"format": 1, "resource": 0, **export_fields(page)})
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for c in row]
+    assert '\'=HYPERLINK("http://zle.example")' in cells
+
+
+def export_fields(page):
+    form = page.context["form"]
+    return {name: "on" for name in form.fields if name not in ("format", "resource")}
+
+
+# --- the admin's import: preview, then confirm ---------------------------------------------------------------
+
+
+def test_admin_import_previews_every_row_then_writes_on_confirmation(client, club):
+    client.force_login(coordinator(club))
+    url = reverse("admin:participants_enrollment_import")
+    upload = io.BytesIO(participants_csv(TWO_PEOPLE))
+    upload.name = "uczestnicy.csv"
+    preview = client.post(url, {"import_file": upload, "format": 0, "resource": 0})
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert [row.import_type for row in result.rows] == ["new", "new"]
+    assert not Participant.objects.exists()
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    done = client.post(reverse("admin:participants_enrollment_process_import"), data)
+    assert done.status_code == 302
+    assert Participant.objects.count() == 2
+
+
+def test_admin_refuses_a_file_above_the_size_limit(client, club, settings):
+    settings.KSR_MAX_IMPORT_MB = 0
+    client.force_login(coordinator(club))
+    upload = io.BytesIO(participants_csv(TWO_PEOPLE))
+    upload.name = "uczestnicy.csv"
+    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
+    assert "za duży" in page.content.decode()
+    assert not Participant.objects.exists()
