@@ -271,6 +271,15 @@ class PortalResource(resources.ModelResource):
     def required_columns(self):
         return self.key_columns
 
+    def import_data(self, dataset, **kwargs):
+        # A file with any bad row, invalid or failing, changes nothing.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A new row is never "unchanged", even when every column holds a default value.
+        return bool(instance.pk) and super().skip_row(instance, original, row, import_validation_errors)
+
     def after_save_instance(self, instance, row, **kwargs):
         """A row may only write inside the user's scope; otherwise the whole file is refused."""
         user = kwargs.get("user")

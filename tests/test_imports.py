@@ -254,7 +254,7 @@ def test_export_holds_only_the_scope_neutralises_formulae_and_is_logged(client, 
 
 def export_fields(page):
     form = page.context["form"]
-    return {name: "on" for name in form.fields if name not in ("format", "resource")}
+    return {name: "on" for name in form.fields if name not in ("format", "resource", "export_items")}
 
 
 # --- the admin's import: preview, then confirm ---------------------------------------------------------------

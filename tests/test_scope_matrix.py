@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from clubs.models import Activity
 from ksr_portal import roles
+from ksr_portal.admin import PortalImportExportMixin
 from ksr_portal.models import UserScope
 from networks.models import Meeting, Network
 from participants.models import Enrollment, Participant
@@ -142,6 +143,8 @@ def admin_paths():
         for pk in model._base_manager.order_by("pk").values_list("pk", flat=True)[:40]:
             for action in ("change", "history", "delete"):
                 yield model, reverse(f"admin:{info[0]}_{info[1]}_{action}", args=[pk])
+        if isinstance(model_admin, PortalImportExportMixin):
+            yield EXPORT, reverse("admin:{}_{}_export".format(*info))
         sources = [(model, model_admin)] + [(inline.model, inline) for inline in model_admin.inlines]
         for source, owner in sources:
             for name in owner.autocomplete_fields:
@@ -154,6 +157,7 @@ def admin_paths():
 
 
 PUBLIC = "public"  # pages for anyone: they may name any club, never a person
+EXPORT = "export"  # a spreadsheet export: the file itself is searched
 
 
 def portal_paths():
@@ -187,6 +191,9 @@ def test_no_out_of_scope_marker_in_any_response(client, world, label):
     leaks, seen, requests = [], set(), 0
     for model, url in [*admin_paths(), *portal_paths()]:
         response = client.get(url)
+        if model == EXPORT and response.status_code == 200:
+            fields = {name: "on" for name in response.context["form"].fields if name not in ("format", "export_items")}
+            response = client.post(url, fields | {"format": 0, "resource": 0})
         requests += 1
         assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
         body = response.content.decode()
