@@ -178,3 +178,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the permission to add, exporting the permission to view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Who publishes the portal and whom to contact about its accessibility (the accessibility statement).
+# (Data, like region names: in Polish; each deployment sets its own.)
+KSR_OPERATOR = env.str("KSR_OPERATOR", default="Podmiot prowadzący portal KSR")
+KSR_ACCESSIBILITY_CONTACT = env.str("KSR_ACCESSIBILITY_CONTACT", default="administratora portalu")

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,19 @@ admin.site.index_title = _("Workbench")
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path(
+        "deklaracja-dostepnosci/",
+        TemplateView.as_view(
+            template_name="accessibility.html",
+            extra_context={
+                "operator": settings.KSR_OPERATOR,
+                "contact": settings.KSR_ACCESSIBILITY_CONTACT,
+                "published": datetime.date(2026, 11, 24),
+                "updated": datetime.date(2026, 11, 24),
+            },
+        ),
+        name="accessibility",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("participants.urls")),

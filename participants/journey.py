@@ -5,6 +5,7 @@ Both read a bounded number of queries whatever the length of the journey.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -33,8 +34,14 @@ def hours_by_pillar(enrollment):
         .annotate(hours=Sum("activity__hours"))
         .values_list("activity__service__pillar", "hours")
     )
-    rows = [(pillar, attended.get(pillar.pk) or 0) for pillar in Pillar.objects.order_by("order")]
-    return rows, sum(hours for _pillar, hours in rows)
+    rows = [(pillar, plain(attended.get(pillar.pk) or 0)) for pillar in Pillar.objects.order_by("order")]
+    return rows, plain(sum(hours for _pillar, hours in rows))
+
+
+def plain(hours):
+    """Hours as 3 or 2.5 whichever database summed them (PostgreSQL keeps a trailing 3.0)."""
+    hours = Decimal(hours)
+    return int(hours) if hours == hours.to_integral_value() else hours.normalize()
 
 
 def timeline_events(participant, user):

@@ -581,7 +581,10 @@ def national_figures(regions, period):
 def national_table(regions, figures, totals):
     rows = [(region.name, [figures[region.pk][m] for m in MEASURES]) for region in regions]
     rows.append((_("Poland (each person counted once)"), [totals[m] for m in MEASURES]))
-    return Table(_("Regions compared"), [str(label) for label in MEASURES.values()], rows, total_row=True)
+    people = {i for i, measure in enumerate(MEASURES) if measure in PEOPLE_MEASURES}
+    return Table(
+        _("Regions compared"), [str(label) for label in MEASURES.values()], rows, total_row=True, people_columns=people
+    )
 
 
 def monthly_trend(enrollments, months):

@@ -40,6 +40,7 @@ class Table:
     total_row: bool = False  # the last row is the sum of the others
     total_column: bool = False  # the last column is the sum of the others
     note: str = ""
+    people_columns: set | None = None  # with people=True: which columns count people (None: all)
     hidden: set = field(default_factory=set)  # (row, column) positions suppressed
 
     def cell(self, r, c):
@@ -73,12 +74,13 @@ def suppress(table, threshold=None):
     grid = [values for _label, values in table.rows]
     if not grid:
         return table
-    hidden = {(r, c) for r, values in enumerate(grid) for c, value in enumerate(values) if 0 < value <= threshold}
+    columns = range(len(grid[0])) if table.people_columns is None else sorted(table.people_columns)
+    hidden = {(r, c) for r, values in enumerate(grid) for c in columns if 0 < values[c] <= threshold}
     lines = []
     if table.total_row:
-        lines += [[(r, c) for r in range(len(grid))] for c in range(len(grid[0]))]
+        lines += [[(r, c) for r in range(len(grid))] for c in columns]
     if table.total_column:
-        lines += [[(r, c) for c in range(len(grid[0]))] for r in range(len(grid))]
+        lines += [[(r, c) for c in columns] for r in range(len(grid))]
     changed = True
     while changed:
         changed = False
