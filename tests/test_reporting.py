@@ -234,6 +234,9 @@ def test_dashboard_for_the_ministry_compares_all_regions_in_bounded_queries(
     assert "<svg" in page.content.decode()
     kielce = next(t for t in page.context["tiles"] if t["terc"] == "26")
     assert str(kielce["value"]) == "<5"  # four people: suppressed for the ministry
+    table = page.context["table"]
+    row = [label for label, _values in table.rows].index("świętokrzyskie")
+    assert table.cell(row, 0) == 2  # clubs are not people: never suppressed
     for _i in range(10):
         f.EnrollmentFactory(
             club=region.clubs.first(), applied_on=D(2026, 1, 2), qualified_on=D(2026, 1, 2), started_on=D(2026, 1, 3)
