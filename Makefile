@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Tests run with DEBUG off, as in production; they only need some secret key and plain HTTP.
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0
+MANIFEST := whitenoise.storage.CompressedManifestStaticFilesStorage
 
-.PHONY: install run test lint format migrations-check messages check-deploy
+.PHONY: install run serve test lint format migrations-check messages check-deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,15 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 	DEBUG=1 $(BIN)/python manage.py generate_demo_data
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The portal as in production against DATABASE_URL: DEBUG off, static files collected and served by
+## WhiteNoise, gunicorn workers. Needs SECRET_KEY and ALLOWED_HOSTS; BIND and WORKERS are optional.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL) to serve."; exit 1; }
+	STATICFILES_STORAGE=$(MANIFEST) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	STATICFILES_STORAGE=$(MANIFEST) $(BIN)/gunicorn ksr_portal.wsgi --workers $${WORKERS:-3} \
+		--bind $${BIND:-127.0.0.1:8000} --access-logfile -
 
 ## The whole test suite (SQLite, or the database DATABASE_URL points to).
 test: install

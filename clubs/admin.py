@@ -94,7 +94,6 @@ class ActivityAdmin(PortalImportExportMixin, ScopedModelAdmin):
     search_fields = ["title", "club__name", "service__name"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["club", "service", "provider"]
-    show_full_result_count = False
     inlines = [AttendanceInline]
     form = ActivityForm
 

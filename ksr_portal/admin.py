@@ -21,6 +21,7 @@ from import_export.admin import ImportExportMixin
 from .audit import is_audited, log_access, log_export
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
+from .paginators import LargeTablePaginator
 
 
 def restricted(queryset, user, action="view"):
@@ -63,6 +64,9 @@ class NotFoundMixin:
 
 
 class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, admin.ModelAdmin):
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):

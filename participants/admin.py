@@ -70,7 +70,6 @@ class ParticipantAdmin(ScopedModelAdmin):
     list_select_related = ["municipality"]
     search_fields = ["last_name", "first_name", "=pesel"]
     autocomplete_fields = ["municipality"]
-    show_full_result_count = False
     inlines = [ConsentInline, ParticipantEnrollmentInline]
 
 
@@ -156,7 +155,6 @@ class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModel
     date_hierarchy = "applied_on"
     autocomplete_fields = ["participant", "club", "referred_by"]
     formfield_overrides = CHECKBOXES
-    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["participant", "club", "status"]}),
         (_("Referral"), {"fields": ["referred_by", "referred_on", "referral_contact"]}),
@@ -306,7 +304,6 @@ class AttendanceAdmin(PortalImportExportMixin, ScopedModelAdmin):
     list_select_related = ["enrollment__participant", "enrollment__club", "activity"]
     search_fields = ["enrollment__participant__last_name", "activity__title"]
     autocomplete_fields = ["activity", "enrollment"]
-    show_full_result_count = False
 
 
 class FollowUpInline(ScopedTabularInline):

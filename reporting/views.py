@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clubs.models import Club
 from ksr_portal.audit import log_bulk
+from ksr_portal.routers import replica_reads
 from ksr_portal.scoping import user_scope
 from networks.models import Region
 from participants.models import Enrollment
@@ -87,7 +88,8 @@ def region_report(request, terc):
     today = timezone.localdate()
     period = period_from(request, datetime.date(today.year, 1, 1))
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    tables = figures.region_report(region, period)
+    with replica_reads():
+        tables = figures.region_report(region, period)
     context = {"region": region, "period": period, "previous": period.previous()}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}")
 
@@ -107,7 +109,8 @@ def annual_report(request):
     if not clubs.exists() and not regions:
         raise Http404
     title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
-    tables = figures.annual_club_report(clubs, year)
+    with replica_reads():
+        tables = figures.annual_club_report(clubs, year)
     context = {"year": year, "regions": regions}
     return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}")
 
@@ -120,7 +123,8 @@ def eu_indicators(request):
     today = timezone.localdate()
     period = period_from(request, datetime.date(today.year, 1, 1))
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
-    tables = figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period)
+    with replica_reads():
+        tables = figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period)
     return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue")
 
 
@@ -133,9 +137,10 @@ def dashboard(request):
     period = period_from(request, datetime.date(today.year, 1, 1))
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
-    values, totals = figures.national_figures(regions, period)
-    table = figures.national_table(regions, values, totals)
-    trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months_back(today, 12))
+    with replica_reads():
+        values, totals = figures.national_figures(regions, period)
+        table = figures.national_table(regions, values, totals)
+        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months_back(today, 12))
     tables = [table, trend]
     title = _("National dashboard, %(period)s") % {"period": period}
     if request.GET.get("format") in ("csv", "xlsx"):
