@@ -24,7 +24,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py loaddata pilot
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
-	DEBUG=1 $(BIN)/python manage.py generate_demo_data
+	DEBUG=1 $(BIN)/python manage.py generate_synthetic --scale pilot
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## The portal as in production against DATABASE_URL: DEBUG off, static files collected and served by

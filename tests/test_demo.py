@@ -27,7 +27,7 @@ def pilot(settings):
     return clubs
 
 
-@pytest.mark.parametrize("command", ["create_demo_accounts", "generate_demo_data"])
+@pytest.mark.parametrize("command", ["create_demo_accounts", "generate_synthetic"])
 def test_demo_commands_refuse_to_run_without_debug(settings, command):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
@@ -92,3 +92,26 @@ def test_demo_coordinator_sees_only_the_demo_clubs_participants(client, pilot):
     other_club = Participant.objects.filter(enrollments__club=pilot[1]).first()
     url = reverse("admin:participants_participant_change", args=[other_club.pk])
     assert client.get(url).status_code == 404
+
+
+def test_synthetic_data_at_a_larger_scale_obeys_every_rule(pilot, monkeypatch):
+    from ksr_portal import synthetic
+    from participants.models import Enrollment
+
+    monkeypatch.setitem(synthetic.SCALES, "region", synthetic.Scale(1, 6, 3, 12, 40, 50, 90, 400))
+    synthetic.generate("region", progress=lambda line: None)
+    clubs = Club.objects.filter(name__startswith="[SYNT]")
+    assert clubs.count() == 3
+    people = Participant.objects.filter(last_name__startswith="Synt-")
+    assert people.count() == 40 and people.values("pesel").distinct().count() == 40
+    for person in people[:10]:
+        person.full_clean()
+    for enrollment in Enrollment.objects.filter(club__in=clubs).select_related("participant", "club")[:50]:
+        enrollment.full_clean()
+    attendance = Attendance.objects.filter(activity__club__in=clubs).select_related("activity", "enrollment")
+    assert attendance.exists()
+    for row in attendance:
+        assert row.enrollment.club_id == row.activity.club_id
+        assert row.enrollment.was_active_on(row.activity.held_on)
+    synthetic.generate("region", progress=lambda line: None)  # again: nothing added
+    assert Club.objects.filter(name__startswith="[SYNT]").count() == 3

@@ -1,0 +1,233 @@
+"""Benchmark of the portal's key pages at pilot and national scale, against DATABASE_URL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py                      # SQLite files under bench/results/
+
+For each scale it prepares a database of its own once (SQLite: a file beside the results;
+PostgreSQL: a database `ksr_bench_<scale>` on the same server): migrate, the pilot fixture, the
+demo accounts, `generate_synthetic --scale <scale>`. Then, in a fresh process per scale, it opens
+every page as the role that uses it, several times, and records the median and 95th percentile time
+and the number of queries; it times the raw SQL behind the national dashboard (the floor the page
+cannot beat) and the import of a 10,000-row participant file (rolled back). It writes
+bench/results/<database>.json and a Markdown table with the ratio national ÷ pilot.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SCALES = ["pilot", "national"]
+PERIOD = "od=2025-01-01&do=2026-11-02"
+
+
+def database_for(scale):
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        parts = urlparse(url)
+        return urlunparse(parts._replace(path=f"/ksr_bench_{scale}"))
+    return f"sqlite:///{RESULTS / f'{scale}.sqlite3'}"
+
+
+def run(args, env, **kwargs):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def prepare(scale):
+    url = database_for(scale)
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    if url.startswith("postgres"):
+        import psycopg
+
+        server = urlunparse(urlparse(url)._replace(path="/postgres"))
+        with psycopg.connect(server, autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [f"ksr_bench_{scale}"]
+            ).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "ksr_bench_{scale}"')
+    run(["migrate", "--noinput", "--verbosity", "0"], env)
+    marker = "[SYNT]" if scale != "pilot" else "[DEMO]"
+    check = (
+        "from stakeholders.models import Organization as O; "
+        f"print(O.objects.filter(name__startswith='{marker}').exists())"
+    )
+    present = run(["shell", "-c", check], env, capture_output=True, text=True).stdout.strip() == "True"
+    if not present:
+        started = time.monotonic()
+        run(["loaddata", "pilot", "--verbosity", "0"], env)
+        run(["create_demo_accounts"], env, capture_output=True)
+        run(["generate_synthetic", "--scale", scale], env)
+        print(f"{scale}: generated in {time.monotonic() - started:.0f} s", flush=True)
+    return url
+
+
+def measure(scale, runs):
+    """In this process, against this scale's database: every page, the dashboard's floor, the import rate."""
+    import django
+
+    os.environ.update(
+        DEBUG="0", SECRET_KEY="bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz", SECURE_SSL_REDIRECT="0"
+    )
+    os.environ.update(ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="ksr_portal.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from clubs.models import Club
+    from ksr_portal.imports import PortalCSV
+    from networks.models import Network
+    from participants.models import Participant
+    from participants.resources import ParticipantResource
+
+    club = Club.objects.order_by("pk").first()
+    person = Participant.objects.filter(enrollments__club=club).order_by("pk").first()
+    network = Network.objects.filter(kind="local", hub_club=club).first()
+    pages = [
+        ("national dashboard", "analityk", f"/raporty/?{PERIOD}"),
+        ("region report", "rops", f"/raporty/region/26/?{PERIOD}"),
+        ("club page", "koordynator.kis", f"/admin/clubs/club/{club.pk}/change/"),
+        ("coordinator worklist", "koordynator.kis", "/klub/"),
+        ("participant timeline", "koordynator.kis", f"/uczestnicy/{person.pk}/"),
+        ("coverage matrix", "rops", f"/sieci/{network.pk}/"),
+        ("public directory", None, "/katalog/"),
+    ]
+    for model in ("participant", "enrollment", "attendance"):
+        base = f"/admin/participants/{model}/"
+        filtered = {"participant": "sex=female", "enrollment": "status=active", "attendance": "status=present"}[model]
+        pages += [
+            (f"admin {model}s: first page", "admin", base),
+            (f"admin {model}s: filtered", "admin", f"{base}?{filtered}"),
+            (f"admin {model}s: surname search", "admin", f"{base}?q=Demo-Nowak"),
+        ]
+    client = Client(HTTP_HOST="127.0.0.1")
+    results = {}
+    for name, username, url in pages:
+        client.logout()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        client.get(url)  # warm-up
+        times, queries = [], 0
+        for _i in range(runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (name, response.status_code)
+            queries = len(captured)
+        results[name] = summary(times) | {"queries": queries}
+    # The floor of the dashboard: its own SQL, run directly.
+    client.force_login(User.objects.get(username="analityk"))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/raporty/?{PERIOD}")
+    statements = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    floor = []
+    for _i in range(runs):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+        floor.append(time.perf_counter() - started)
+    results["dashboard SQL floor"] = summary(floor) | {"queries": len(statements)}
+    # The import rate of a 10,000-row participant file, rolled back.
+    from ksr_portal.demo import make_pesel
+
+    rows = ["pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia"]
+    for n in range(10_000):
+        born = datetime.date(2000 - n % 40, n % 12 + 1, n % 28 + 1)
+        pesel = make_pesel(born, male=n % 2 == 0, serial=4000 + n // 480)
+        rows.append(f"{pesel};Imię;Import-{n};{'male' if n % 2 == 0 else 'female'};BENCH/1;05.11.2026")
+    raw = "\n".join(rows).encode()
+    user = User.objects.get(username="koordynator.kis")
+    with transaction.atomic():
+        Club.objects.filter(pk=user.scope.club_id).update(registry_number="BENCH/1")
+        started = time.perf_counter()
+        result = ParticipantResource().import_data(PortalCSV().create_dataset(raw), user=user)
+        elapsed = time.perf_counter() - started
+        assert not result.has_errors() and not result.has_validation_errors(), "import failed"
+        transaction.set_rollback(True)
+    results["participant import"] = {
+        "rows": 10_000,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(10_000 / elapsed),
+    }
+    return results
+
+
+def summary(times):
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
+
+
+def table(data, vendor):
+    pilot, national = data["pilot"], data["national"]
+    lines = [
+        f"### {vendor}",
+        "",
+        "| page | pilot median ms | pilot p95 ms | pilot queries | national median ms | national p95 ms "
+        "| national queries | national ÷ pilot |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in pilot:
+        if name == "participant import":
+            continue
+        a, b = pilot[name], national[name]
+        ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else 0
+        lines.append(
+            f"| {name} | {a['median_ms']} | {a['p95_ms']} | {a['queries']} | {b['median_ms']} | {b['p95_ms']} "
+            f"| {b['queries']} | {ratio:.2f} |"
+        )
+    floor = national["dashboard SQL floor"]["median_ms"]
+    dashboard = national["national dashboard"]["median_ms"]
+    lines += [
+        "",
+        f"Dashboard ÷ its raw-SQL floor (national): {dashboard / floor:.2f}" if floor else "",
+        f"Participant import: {pilot['participant import']['rows_per_second']} rows/s (pilot), "
+        f"{national['participant import']['rows_per_second']} rows/s (national)",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--measure", choices=SCALES)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.runs)))
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    data = {}
+    for scale in SCALES:
+        url = prepare(scale)
+        output = subprocess.run(
+            [sys.executable, __file__, "--measure", scale, "--runs", str(args.runs)],
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        data[scale] = json.loads(output.strip().splitlines()[-1])
+        print(f"{scale}: measured", flush=True)
+    (RESULTS / f"{vendor}.json").write_text(json.dumps(data, indent=1))
+    markdown = table(data, vendor)
+    (RESULTS / f"{vendor}.md").write_text(markdown + "\n")
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()
