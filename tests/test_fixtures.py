@@ -15,27 +15,12 @@ from networks.models import County, Municipality, Network, Region
 from participants.models import EligibilityCategory
 from stakeholders.models import Organization
 
+from .factories import REGIONS
+
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "pilot.json"
-VOIVODESHIPS = {
-    "02": "dolnośląskie",
-    "04": "kujawsko-pomorskie",
-    "06": "lubelskie",
-    "08": "lubuskie",
-    "10": "łódzkie",
-    "12": "małopolskie",
-    "14": "mazowieckie",
-    "16": "opolskie",
-    "18": "podkarpackie",
-    "20": "podlaskie",
-    "22": "pomorskie",
-    "24": "śląskie",
-    "26": "świętokrzyskie",
-    "28": "warmińsko-mazurskie",
-    "30": "wielkopolskie",
-    "32": "zachodniopomorskie",
-}
+VOIVODESHIPS = REGIONS  # the 16 voivodeships of DESIGN.md
 # Seed 000: 32 pilot clubs in six regions.
 PILOT_CLUBS = {"04": 3, "06": 7, "22": 4, "24": 6, "26": 9, "32": 3}
 # Seed 000, the Świętokrzyskie list in its order: operator, seat, registered with the voivode.

@@ -1,5 +1,6 @@
 """Spreadsheet import and export: real files, previewed, atomic, scoped, safe to open in a spreadsheet."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -173,7 +174,25 @@ def test_import_is_confined_to_the_users_club(club):
     assert not Participant.objects.exists()
 
 
-def test_organisations_clubs_memberships_activities_attendance_and_meetings(club):
+def load(resource_class, text, user, variant):
+    """Import semicolon-separated `text` as the file the variant names."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    if variant == "xlsx":
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return run(resource_class, buffer.getvalue(), user, PortalXLSX)
+    if variant == "csv-utf8-comma":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return run(resource_class, buffer.getvalue().encode(), user)
+    return run(resource_class, text.encode("cp1250"), user)
+
+
+@pytest.mark.parametrize("variant", ["csv-cp1250-semicolon", "csv-utf8-comma", "xlsx"])
+def test_organisations_clubs_memberships_activities_attendance_and_meetings(club, variant):
     region = club.region
     user = rops(region)
     municipality = club.municipality
@@ -181,29 +200,29 @@ def test_organisations_clubs_memberships_activities_attendance_and_meetings(club
     organisations = (
         "nazwa;typ;forma_prawna;nip;wojewodztwo_terc;gmina_terc;filary\n"
         f"Gminny Ośrodek Kultury;C;public_institution;{nip};26;{municipality.terc};culture,education\n"
-    ).encode("cp1250")
-    assert errors_of(run(OrganizationResource, organisations, user)) == []
+    )
+    assert errors_of(load(OrganizationResource, organisations, user, variant)) == []
     organization = Organization.objects.get(nip=nip)
     assert sorted(organization.pillars.values_list("code", flat=True)) == ["culture", "education"]
-    assert errors_of(run(OrganizationResource, organisations, user)) == []  # matched on NIP, no duplicate
+    assert errors_of(load(OrganizationResource, organisations, user, variant)) == []  # matched on NIP, no duplicate
     assert Organization.objects.filter(name="Gminny Ośrodek Kultury").count() == 1
 
     clubs = (
         "numer_rejestru;nazwa;wojewodztwo_terc;gmina_terc;prowadzacy_nip;kwota_dotacji;patronat;data_utworzenia\n"
         f"KIS/26/003;KIS Nowy;26;{municipality.terc};{nip};60 600,00;tak;01.05.2019\n"
-    ).encode()
-    assert errors_of(run(ClubResource, clubs, user)) == []
+    )
+    assert errors_of(load(ClubResource, clubs, user, variant)) == []
     new_club = Club.objects.get(registry_number="KIS/26/003")
     assert new_club.grant_amount == Decimal("60600.00") and new_club.under_mayor_auspices
     assert new_club.created_on == datetime.date(2019, 5, 1)
 
     network = f.LocalNetworkFactory(region=region, name="LSR Testowa")
-    memberships = f"organizacja_nip;siec;rola;data_przystapienia\n{nip};LSR Testowa;member;02.03.2026\n".encode()
-    assert errors_of(run(MembershipResource, memberships, user)) == []
+    memberships = f"organizacja_nip;siec;rola;data_przystapienia\n{nip};LSR Testowa;member;02.03.2026\n"
+    assert errors_of(load(MembershipResource, memberships, user, variant)) == []
     assert Membership.objects.get(network=network).organization == organization
 
-    meetings = "siec;data;rodzaj;temat\nLSR Testowa;10.03.2026;working;Oferta partnerów\n".encode()
-    assert errors_of(run(MeetingResource, meetings, user)) == []
+    meetings = "siec;data;rodzaj;temat\nLSR Testowa;10.03.2026;working;Oferta partnerów\n"
+    assert errors_of(load(MeetingResource, meetings, user, variant)) == []
     assert network.meetings.get().topic == "Oferta partnerów"
 
     coordinator_user = coordinator(club)
@@ -211,8 +230,8 @@ def test_organisations_clubs_memberships_activities_attendance_and_meetings(club
     activities = (
         "klub_numer_rejestru;filar;usluga;realizator_nip;tytul;data;liczba_godzin\n"
         f"KIS/26/001;social;{service.name};{nip};Gotujemy razem;05.03.2026;2,5\n"
-    ).encode()
-    assert errors_of(run(ActivityResource, activities, coordinator_user)) == []
+    )
+    assert errors_of(load(ActivityResource, activities, coordinator_user, variant)) == []
     activity = club.activities.get(title="Gotujemy razem")
     assert activity.hours == Decimal("2.5") and activity.provider == organization
 
@@ -223,11 +242,11 @@ def test_organisations_clubs_memberships_activities_attendance_and_meetings(club
     attendance = (
         f"klub_numer_rejestru;data;tytul;pesel;obecnosc\nKIS/26/001;05.03.2026;Gotujemy razem;{PESEL_A};obecny\n"
     )
-    assert errors_of(run(AttendanceResource, attendance.encode(), coordinator_user)) == []
+    assert errors_of(load(AttendanceResource, attendance, coordinator_user, variant)) == []
     assert Attendance.objects.get(enrollment=enrollment).status == "present"
     late = attendance.replace("05.03.2026", "05.12.2025")
     f.ActivityFactory(club=club, title="Gotujemy razem", held_on=datetime.date(2025, 12, 5))
-    assert "aktywnie" in " ".join(errors_of(run(AttendanceResource, late.encode(), coordinator_user)))
+    assert "aktywnie" in " ".join(errors_of(load(AttendanceResource, late, coordinator_user, variant)))
 
 
 # --- exports ------------------------------------------------------------------------------------------------
