@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import validate_postal_code
+from reporting.figures_cache import data_changed
 
 from .choices import ClubKindChoices, ClubStatusChoices, EmploymentBasisChoices, PillarCodeChoices
 
@@ -402,7 +403,9 @@ class Activity(TimestampedModel):
             copy.full_clean()
             copies.append(copy)
             day += datetime.timedelta(weeks=1)
-        return Activity.objects.bulk_create(copies)
+        created = Activity.objects.bulk_create(copies)
+        data_changed()
+        return created
 
 
 class StaffPosition(TimestampedModel):

@@ -13,7 +13,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, Service
@@ -21,6 +21,7 @@ from networks.choices import NetworkKindChoices
 from networks.models import County, Municipality, Network, Region
 from participants.choices import EnrollmentExitReasonChoices, EnrollmentStatusChoices
 from participants.models import Attendance, Enrollment, Participant
+from reporting.figures_cache import data_changed
 from stakeholders.models import Membership, Organization
 
 from .demo import DEMO_TODAY, generate_demo_data, make_nip, make_pesel, require_debug
@@ -294,4 +295,8 @@ def generate(scale, seed=2026, progress=print):
         else:
             with transaction.atomic():
                 Synthetic(scale, seed, progress).generate()
+                data_changed()
+            # Fresh statistics, or the planner guesses from an empty database after a bulk load.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     return counts

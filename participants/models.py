@@ -12,6 +12,7 @@ from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import pesel_birth_date, pesel_is_male, validate_pesel
 from ksr_portal.workflow import StateMachine
+from reporting.figures_cache import data_changed
 
 from .choices import (
     AttendanceStatusChoices,
@@ -1185,6 +1186,7 @@ class Attendance(TimestampedModel):
             pks = [a.pk for a in changed if a.status == status]
             log_bulk(cls, pks, LogEntry.Action.UPDATE, {"status": status}, actor=by)
         log_bulk(cls, removed, LogEntry.Action.DELETE, actor=by)
+        data_changed()
         return len(created), len(changed), len(removed)
 
     def clean(self):

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from clubs.models import Club
 from ksr_portal.audit import log_bulk
-from ksr_portal.routers import replica_reads
 from ksr_portal.scoping import user_scope
 from networks.models import Region
 from participants.models import Enrollment
 
 from . import figures
 from .exports import csv_response, xlsx_response
+from .figures_cache import cached_figures
 from .periods import Period, months_back
 from .tables import suppress
 
@@ -88,8 +88,7 @@ def region_report(request, terc):
     today = timezone.localdate()
     period = period_from(request, datetime.date(today.year, 1, 1))
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    with replica_reads():
-        tables = figures.region_report(region, period)
+    tables = cached_figures("region", (region.pk, period), lambda: figures.region_report(region, period))
     context = {"region": region, "period": period, "previous": period.previous()}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}")
 
@@ -109,8 +108,8 @@ def annual_report(request):
     if not clubs.exists() and not regions:
         raise Http404
     title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
-    with replica_reads():
-        tables = figures.annual_club_report(clubs, year)
+    clubs_read = tuple(clubs.order_by("pk").values_list("pk", flat=True))
+    tables = cached_figures("annual", (clubs_read, year), lambda: figures.annual_club_report(clubs, year))
     context = {"year": year, "regions": regions}
     return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}")
 
@@ -123,8 +122,11 @@ def eu_indicators(request):
     today = timezone.localdate()
     period = period_from(request, datetime.date(today.year, 1, 1))
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
-    with replica_reads():
-        tables = figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period)
+    tables = cached_figures(
+        "eu",
+        (tuple(region.pk for region in regions), period),
+        lambda: figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period),
+    )
     return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue")
 
 
@@ -137,11 +139,15 @@ def dashboard(request):
     period = period_from(request, datetime.date(today.year, 1, 1))
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
-    with replica_reads():
+    months = months_back(today, 12)
+
+    def compute():
         values, totals = figures.national_figures(regions, period)
-        table = figures.national_table(regions, values, totals)
-        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months_back(today, 12))
-    tables = [table, trend]
+        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months)
+        return [figures.national_table(regions, values, totals), trend]
+
+    tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
+    table, trend = tables
     title = _("National dashboard, %(period)s") % {"period": period}
     if request.GET.get("format") in ("csv", "xlsx"):
         return respond(request, "", title, tables, {}, regions, "pulpit")

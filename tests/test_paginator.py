@@ -27,3 +27,13 @@ def test_a_whole_large_table_uses_the_planners_estimate_on_postgresql(monkeypatc
     monkeypatch.setattr(paginators, "EXACT_BELOW", 0)
     estimate = LargeTablePaginator(Club.objects.all(), 2).count
     assert estimate >= 0 and LargeTablePaginator(Club.objects.filter(pk__gt=0), 2).count == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the cap applies on PostgreSQL")
+def test_a_filtered_list_is_counted_up_to_the_cap_then_estimated(monkeypatch):
+    for _i in range(5):
+        f.ClubFactory(status="active")
+    f.ClubFactory(status="closed")
+    monkeypatch.setattr(paginators, "COUNT_CAP", 3)
+    assert LargeTablePaginator(Club.objects.filter(status="closed"), 2).count == 1
+    assert LargeTablePaginator(Club.objects.filter(status="active"), 2).count >= 4

@@ -24,6 +24,11 @@ if not os.environ.get("KSR_E2E"):
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def no_figures_cache():
+    """The live server commits every write, so the report figures' cache runs as in production."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
