@@ -304,6 +304,8 @@ class AttendanceAdmin(PortalImportExportMixin, ScopedModelAdmin):
     list_select_related = ["enrollment__participant", "enrollment__club", "activity"]
     search_fields = ["enrollment__participant__last_name", "activity__title"]
     autocomplete_fields = ["activity", "enrollment"]
+    # Newest first along the primary key: sorting millions of rows by activity and person is not.
+    ordering = ["-pk"]
 
 
 class FollowUpInline(ScopedTabularInline):
