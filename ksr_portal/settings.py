@@ -17,11 +17,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A development key is only acceptable while DEBUG is on; production must set its own.
+# A development key is only acceptable while DEBUG is on; production must set its own. Without one,
+# commands that sign nothing (makemigrations, check) still run; Django refuses the empty key the
+# moment anything reads it, and wsgi.py reads it so that no app server starts without it.
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-do-not-use-in-production")
 else:
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = env.str("SECRET_KEY", default="")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 

@@ -68,6 +68,32 @@ def test_session_expires_after_idle_time():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
 
 
+def bare_environment(**extra):
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **extra}
+
+
+def test_migrations_check_runs_without_any_setting():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR,
+        env=bare_environment(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_app_server_starts_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "-c", "import ksr_portal.wsgi"],
+        cwd=BASE_DIR,
+        env=bare_environment(ALLOWED_HOSTS="ksr.example.gov.pl"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     env = {
         key: value
