@@ -56,6 +56,9 @@ class ServiceWidget(ScopedForeignKeyWidget):
     def get_queryset(self, value, row, *args, **kwargs):
         return Service.objects.filter(pillar__code=str(row.get("filar") or "").strip())
 
+    def lookup_key(self, value, row):
+        return (*super().lookup_key(value, row), str(row.get("filar") or "").strip())
+
 
 class ActivityResource(PortalResource):
     """Activities of clubs, matched on the club, the date and the title."""

@@ -173,14 +173,25 @@ class ChoiceWidget(widgets.Widget):
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A related row found by its natural key among the rows the importing user may see."""
+    """A related row found by its natural key among the rows the importing user may see.
+
+    Within one import each key is looked up once (`found`, given by `PortalResource.import_data`),
+    so a file of thousands of rows of a few clubs asks for each club once.
+    """
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.restrict(kwargs.get("user"))
 
-    def clean(self, value, row=None, **kwargs):
+    def lookup_key(self, value, row):
+        return (self.model, self.field, value)
+
+    def clean(self, value, row=None, found=None, **kwargs):
+        value = str(value).strip() if value is not None else value
+        key = self.lookup_key(value, row)
+        if found is not None and key in found:
+            return found[key]
         try:
-            return super().clean(str(value).strip() if value is not None else value, row, **kwargs)
+            related = super().clean(value, row, **kwargs)
         except ObjectDoesNotExist as error:
             raise ValueError(
                 _("No %(model)s with %(field)s „%(value)s” in your scope.")
@@ -191,19 +202,27 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
                 _("More than one %(model)s has %(field)s „%(value)s”.")
                 % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
             ) from error
+        if found is not None:
+            found[key] = related
+        return related
 
 
 class ScopedManyToManyWidget(widgets.ManyToManyWidget):
     def __init__(self, model, field, **kwargs):
         super().__init__(model, separator=",", field=field, **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
-        codes = [code.strip() for code in str(value or "").split(",") if code.strip()]
-        found = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
-        missing = set(codes) - {str(getattr(obj, self.field)) for obj in found}
+    def clean(self, value, row=None, found=None, **kwargs):
+        codes = tuple(sorted({code.strip() for code in str(value or "").split(",") if code.strip()}))
+        key = (self.model, self.field, codes)
+        if found is not None and key in found:
+            return found[key]
+        related = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
+        missing = set(codes) - {str(getattr(obj, self.field)) for obj in related}
         if missing:
             raise ValueError(_("Unknown codes: %(codes)s.") % {"codes": ", ".join(sorted(missing))})
-        return found
+        if found is not None:
+            found[key] = related
+        return related
 
 
 class Field(fields.Field):
@@ -274,6 +293,7 @@ class PortalResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
+        kwargs["found"] = {}
         return super().import_data(dataset, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -566,18 +566,28 @@ class Enrollment(StateMachine, TimestampedModel):
         self.status_changes.create(from_status=previous, to_status=self.status, changed_on=on, changed_by=by)
 
     def save(self, *args, **kwargs):
+        self.set_age_on_entry()
+        super().save(*args, **kwargs)
+
+    def set_age_on_entry(self):
+        """Called by `save()`; a bulk insert, which bypasses it, calls it itself."""
         person = self.participant
         if person.birth_date and person.anonymised_on is None and self.entry_date:
             born, entry = person.birth_date, self.entry_date
             self.age_on_entry = entry.year - born.year - ((entry.month, entry.day) < (born.month, born.day))
-        super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         if self.long_term_unemployed and self.labour_market_status not in (
             EnrollmentLabourMarketStatusChoices.UNEMPLOYED_REGISTERED,
             EnrollmentLabourMarketStatusChoices.UNEMPLOYED_UNREGISTERED,
         ):
-            raise ValidationError({"long_term_unemployed": _("Only an unemployed person can be long-term unemployed.")})
+            errors["long_term_unemployed"] = _("Only an unemployed person can be long-term unemployed.")
+        # Also a constraint; checked here without a query, so that a bulk import can rely on clean().
+        if self.referred_on and self.applied_on and self.referred_on > self.applied_on:
+            errors["referred_on"] = _("The referral cannot be dated after the application.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class EnrollmentStatusChange(TimestampedModel):

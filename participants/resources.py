@@ -1,7 +1,10 @@
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clubs.models import Activity, Club
+from ksr_portal.audit import log_bulk
 from ksr_portal.imports import (
     BooleanWidget,
     ChoiceWidget,
@@ -12,6 +15,7 @@ from ksr_portal.imports import (
     column,
 )
 from networks.models import Municipality
+from reporting.figures_cache import data_changed
 from stakeholders.models import Organization
 
 from .choices import (
@@ -34,6 +38,11 @@ class ParticipantResource(PortalResource):
 
     A PESEL already in the portal always means that person (never a second record); a new enrollment
     starts as a candidate, and further steps are the enrollment's transitions.
+
+    Files of thousands of rows are common (a whole region's intake), so new enrollments are written in
+    batches: `before_import` reads the people and open enrollments of the file's PESELs in a few
+    queries, every row is validated in Python against them, and each batch of new people, enrollments
+    and their categories is inserted at once, logged and checked against the user's scope.
     """
 
     pesel = column("pesel", None)
@@ -64,16 +73,28 @@ class ParticipantResource(PortalResource):
             "eligibility_categories",
         ]  # fmt: skip
         import_id_fields = []
+        use_bulk = True
+        batch_size = 1000
 
     def required_columns(self):
         return ("pesel", "imie", "nazwisko", "plec", "klub_numer_rejestru", "data_zgloszenia")
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.user = kwargs["user"]
+        pesels = sorted({str(pesel or "").strip() for pesel in dataset["pesel"]} - {""})
+        self.people, self.open_enrollments = {}, {}
+        for start in range(0, len(pesels), 1000):
+            chunk = pesels[start : start + 1000]
+            self.people |= {person.pesel: person for person in Participant._base_manager.filter(pesel__in=chunk)}
+            open_enrollments = Enrollment._base_manager.filter(
+                participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES
+            ).select_related("participant", "club")
+            for enrollment in open_enrollments:
+                self.open_enrollments[enrollment.participant.pesel, enrollment.club.registry_number] = enrollment
+
     def get_instance(self, instance_loader, row):
-        return Enrollment.objects.filter(
-            participant__pesel=text(row, "pesel"),
-            club__registry_number=text(row, "klub_numer_rejestru"),
-            status__in=OPEN_ENROLLMENT_STATUSES,
-        ).first()
+        return self.open_enrollments.get((text(row, "pesel"), text(row, "klub_numer_rejestru")))
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -85,6 +106,11 @@ class ParticipantResource(PortalResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors |= error.error_dict
+        if "kategorie" in row:  # many-to-many columns are set once the enrollment is saved
+            try:
+                instance.imported_categories = self.fields["eligibility_categories"].clean(row, **kwargs)
+            except ValueError as error:
+                errors["eligibility_categories"] = ValidationError(str(error))
         if errors:
             raise ValidationError(errors)
 
@@ -93,7 +119,7 @@ class ParticipantResource(PortalResource):
         pesel = text(row, "pesel")
         if not pesel:
             raise ValidationError(_("column „pesel”: a person without a PESEL is registered on the registration page."))
-        existing = Participant._base_manager.filter(pesel=pesel).first()
+        existing = self.people.get(pesel)
         if existing:
             if existing.last_name.casefold() != text(row, "nazwisko").casefold():
                 raise ValidationError(_("column „nazwisko”: this PESEL is registered under a different surname."))
@@ -110,13 +136,81 @@ class ParticipantResource(PortalResource):
             else None,
         )
         try:
-            person.full_clean()
+            # The PESEL is new (before_import looked for it) and the municipality was found by its code;
+            # the one check constraint, a known sex, is the field's choices.
+            person.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError(
                 "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
             ) from error
-        person.save()
+        self.people[pesel] = person  # the same new person in another club's row of the file
         return person
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if instance.pk:
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        # A new enrollment, checked without a query per row: the person and the related rows that were
+        # given come from the lookups above (in scope; an empty cell is still reported as required),
+        # no open enrollment of the person in the club exists (before_import) or repeats in the file
+        # (the key check), and of the check constraints only the referral's date concerns a new
+        # candidate, which clean() checks. The database's constraints still stand behind all of it.
+        errors = dict(import_validation_errors or {})
+        found = [name for name in ("club", "referred_by") if getattr(instance, f"{name}_id") is not None]
+        try:
+            instance.full_clean(
+                exclude=[*errors, "participant", *found],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if is_create:
+            self.create_instances.append(instance)
+            return
+        instance.save()
+        if hasattr(instance, "imported_categories"):
+            instance.eligibility_categories.set(instance.imported_categories)
+        self.after_save_instance(instance, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        enrollments = self.create_instances
+        if not enrollments or not (using_transactions or not dry_run):
+            return
+        try:
+            with transaction.atomic():
+                people = {id(e.participant): e.participant for e in enrollments if e.participant.pk is None}
+                Participant.objects.bulk_create(people.values())
+                for enrollment in enrollments:
+                    enrollment.set_age_on_entry()
+                Enrollment.objects.bulk_create(enrollments)
+                through = Enrollment.eligibility_categories.through
+                through.objects.bulk_create(
+                    through(enrollment_id=enrollment.pk, eligibilitycategory_id=category.pk)
+                    for enrollment in enrollments
+                    for category in getattr(enrollment, "imported_categories", ())
+                )
+                pks = [enrollment.pk for enrollment in enrollments]
+                if Enrollment.objects.restrict(self.user, "change").filter(pk__in=pks).count() != len(pks):
+                    raise ValidationError(_("This file would write outside your scope."))
+                new_people = [person.pk for person in people.values()]
+                log_bulk(Participant, new_people, LogEntry.Action.CREATE, actor=self.user)
+                log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
+                data_changed()
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def dehydrate_eligibility_categories(self, enrollment):
+        if enrollment.pk is None:  # a new row of the import, inserted with its batch
+            categories = getattr(enrollment, "imported_categories", ())
+        else:
+            categories = enrollment.eligibility_categories.all()
+        return ",".join(category.code for category in categories)
 
     def dehydrate_pesel(self, enrollment):
         return enrollment.participant.pesel

@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ksr_portal import roles
+from ksr_portal.demo import make_pesel
+from ksr_portal.imports import PortalCSV
 from participants.models import Attendance
+from participants.resources import ParticipantResource
 from reporting.models import FiguresVersion
 
 from . import factories as f
@@ -128,3 +131,17 @@ def test_dashboard_after_an_attendance_sheet_shows_the_new_rate(client, kielce, 
     with committed():
         Attendance.record_sheet(activity, [enrollment], {enrollment.pk: "present"})
     assert rate() == 100.0
+
+
+def test_a_participant_import_renews_the_token(kielce, committed):
+    with committed():
+        club = f.ClubFactory(region=kielce, registry_number="KIS/26/001")
+        user = f.UserFactory(is_staff=True, is_superuser=True)
+    before = token()
+    pesel = make_pesel(D(1980, 5, 17), male=False, serial=11)
+    header = "pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia"
+    raw = f"{header}\n{pesel};Anna;Nowa;female;{club.registry_number};02.01.2026"
+    with committed():
+        result = ParticipantResource().import_data(PortalCSV().create_dataset(raw.encode()), user=user)
+    assert [e.error for e in result.base_errors] + [r.error for r in result.invalid_rows] == []
+    assert token() != before

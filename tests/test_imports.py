@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -14,10 +16,10 @@ from clubs.models import Club
 from clubs.resources import ActivityResource, ClubResource
 from ksr_portal import roles
 from ksr_portal.demo import make_nip, make_pesel
-from ksr_portal.imports import PortalCSV, PortalXLSX
+from ksr_portal.imports import PortalCSV, PortalXLSX, ScopedForeignKeyWidget
 from ksr_portal.models import UserScope
 from networks.resources import MeetingResource
-from participants.models import Attendance, Enrollment, Participant
+from participants.models import Attendance, EligibilityCategory, Enrollment, Participant
 from participants.resources import AttendanceResource, ParticipantResource
 from stakeholders.models import Membership, Organization
 from stakeholders.resources import MembershipResource, OrganizationResource
@@ -172,6 +174,78 @@ def test_import_is_confined_to_the_users_club(club):
     result = run(ParticipantResource, participants_csv([row]), coordinator(club))
     assert "KIS/24/009" in " ".join(errors_of(result)) and "zakresie" in " ".join(errors_of(result))
     assert not Participant.objects.exists()
+
+
+def test_a_large_file_is_written_in_batches_by_the_same_rules(club, monkeypatch):
+    """New people and enrollments are inserted a batch at a time, with what a single save would do."""
+    monkeypatch.setattr(ParticipantResource._meta, "batch_size", 2)
+    other = f.ClubFactory(registry_number="KIS/26/002", region=club.region)
+    user = f.UserFactory(is_staff=True, is_superuser=True)
+    rows = [*TWO_PEOPLE, TWO_PEOPLE[0].replace("KIS/26/001", "KIS/26/002")]
+    rows += [
+        f"{make_pesel(datetime.date(1990, 3, n), male=True, serial=20 + n)};Piotr;Nowy-{n};male;;KIS/26/001;"
+        f"01.03.2026;;{n}"
+        for n in range(1, 5)
+    ]
+    result = run(ParticipantResource, participants_csv(rows), user)
+    assert errors_of(result) == [] and result.totals["new"] == 7
+    # The person of the first row is enrolled in both clubs, one record.
+    person = Participant.objects.get(pesel=PESEL_A)
+    assert sorted(person.enrollments.values_list("club", flat=True)) == sorted([club.pk, other.pk])
+    assert Participant.objects.count() == 6 and Enrollment.objects.count() == 7
+    enrollment = Enrollment.objects.get(participant__pesel=PESEL_B)
+    assert enrollment.age_on_entry == 54
+    assert sorted(enrollment.eligibility_categories.values_list("code", flat=True)) == ["2", "5"]
+    assert list(Enrollment.objects.get(participant__last_name="Nowy-3").eligibility_categories.all()) == [
+        EligibilityCategory.objects.get(code="3")
+    ]
+    created = LogEntry.objects.filter(action=LogEntry.Action.CREATE, actor=user)
+    assert created.filter(content_type__model="participant").count() == 6
+    assert created.filter(content_type__model="enrollment").count() == 7
+
+
+def test_the_number_of_queries_grows_with_the_batches_not_with_the_rows(club):
+    user = coordinator(club)
+
+    def queries(count):
+        rows = [
+            f"{make_pesel(datetime.date(1960 + n % 40, 1 + n % 12, 1 + n % 28), male=True, serial=n)};Jan;Nowy-{n};"
+            f"male;;KIS/26/001;01.03.2026;isced_3;2,5"
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            result = run(ParticipantResource, participants_csv(rows), user, dry_run=True)
+        assert errors_of(result) == [] and result.totals["new"] == count
+        return len(captured)
+
+    # 190 rows more add no query on PostgreSQL; SQLite takes fewer parameters per statement, so it
+    # splits the inserts of each batch into a few statements more.
+    assert queries(200) <= queries(10) + 20
+
+
+def test_a_referral_dated_after_the_application_is_refused(club):
+    header = "pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia;data_skierowania"
+    raw = f"{header}\n{PESEL_A};Łucja;Żółkiewska;kobieta;KIS/26/001;17.02.2026;18.02.2026".encode()
+    result = run(ParticipantResource, raw, coordinator(club))
+    assert errors_of(result) == ["1: referred_on: Skierowanie nie może mieć daty późniejszej niż zgłoszenie."]
+    assert not Participant.objects.exists() and not Enrollment.objects.exists()
+
+
+def test_an_empty_club_cell_is_reported_in_its_row(club):
+    rows = [TWO_PEOPLE[0], TWO_PEOPLE[1].replace("KIS/26/001", "")]
+    result = run(ParticipantResource, participants_csv(rows), coordinator(club))
+    assert [text.split(":")[:2] for text in errors_of(result)] == [["2", " club"]]
+    assert not Participant.objects.exists() and not Enrollment.objects.exists()
+
+
+def test_a_batch_that_would_write_outside_the_scope_is_refused(club, monkeypatch):
+    """Behind the scoped lookups, each written batch is checked against the user's scope once more."""
+    f.ClubFactory(registry_number="KIS/24/009", region=f.RegionFactory(terc="24"))
+    monkeypatch.setattr(ScopedForeignKeyWidget, "get_queryset", lambda self, *args, **kwargs: self.model.objects.all())
+    row = f"{PESEL_A};Łucja;Żółkiewska;kobieta;;KIS/24/009;17.02.2026;;5"
+    result = run(ParticipantResource, participants_csv([row]), coordinator(club))
+    assert "poza twoim zakresem" in " ".join(errors_of(result))
+    assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
 def load(resource_class, text, user, variant):

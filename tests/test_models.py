@@ -440,7 +440,7 @@ def enrollment_open_twice_in_a_club():
     return twin(f.EnrollmentFactory(), status="candidate", qualified_on=None, started_on=None)
 
 
-@refused(NON_FIELD_ERRORS, "enrollment_referred_before_applied")
+@refused("referred_on", "enrollment_referred_before_applied")
 def enrollment_referred_after_application():
     enrollment = f.EnrollmentFactory(applied_on=datetime.date(2024, 2, 1))
     return mutate(enrollment, referred_on=datetime.date(2024, 2, 2))
