@@ -6,15 +6,18 @@ would leave the user's scope is refused and rolled back.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Max, Min, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -41,6 +44,37 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+class YearListFilter(admin.FieldListFilter):
+    """The years of a date, newest first, from the first to the last year in the user's list.
+
+    In place of Django's date hierarchy, which reads every row of the table for its distinct years:
+    the first and the last date are two lookups in the date's index.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.lookup_kwarg = f"{field_path}__year"
+        super().__init__(field, request, params, model, model_admin, field_path)
+        bounds = model_admin.get_queryset(request).aggregate(first=Min(field_path), last=Max(field_path))
+        self.years = range(bounds["last"].year, bounds["first"].year - 1, -1) if bounds["first"] else ()
+
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def choices(self, changelist):
+        selected = self.used_parameters.get(self.lookup_kwarg, [None])[-1]
+        yield {
+            "selected": selected is None,
+            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg]),
+            "display": _("All"),
+        }
+        for year in self.years:
+            yield {
+                "selected": selected == str(year),
+                "query_string": changelist.get_query_string({self.lookup_kwarg: year}),
+                "display": str(year),
+            }
+
+
 class ScopedAdminMixin:
     def get_queryset(self, request):
         return restricted(super().get_queryset(request), request.user)
@@ -63,9 +97,55 @@ class NotFoundMixin:
         return obj
 
 
+SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
+
+
+def search_lookup(model, field_name):
+    """The lookup of one of `search_fields`, as Django's admin makes it."""
+    if field_name[:1] in SEARCH_PREFIXES:
+        return f"{field_name[1:]}__{SEARCH_PREFIXES[field_name[0]]}"
+    opts = model._meta
+    for part in field_name.split(LOOKUP_SEP):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return field_name  # it names its lookup
+        if field.is_relation:
+            opts = field.related_model._meta
+    return f"{field_name}__icontains"
+
+
+def search_condition(model, lookups, value):
+    """`lookups` joined by OR, each table searched by a query of its own that its indexes serve.
+
+    `participant__last_name__icontains` becomes `participant__in=Participant.objects.filter(…)`, so the
+    related table is searched through its own (trigram) indexes; and several tables' conditions are a
+    union of one query per table, because an OR across tables would be checked on every row of a table
+    of millions.
+    """
+    local, related = Q(), {}
+    for lookup in lookups:
+        head, _sep, rest = lookup.partition(LOOKUP_SEP)
+        if model._meta.get_field(head).many_to_one and LOOKUP_SEP in rest:
+            related.setdefault(head, []).append(rest)
+        else:
+            local |= Q(**{lookup: value})
+    branches = [local] if local else []
+    for head, rests in related.items():
+        target = model._meta.get_field(head).related_model
+        matches = target._base_manager.filter(search_condition(target, rests, value)).order_by().values("pk")
+        branches.append(Q(**{f"{head}__in": matches}))
+    if len(branches) == 1:
+        return branches[0]
+    first, *others = (model._base_manager.filter(branch).order_by().values("pk") for branch in branches)
+    return Q(pk__in=first.union(*others))
+
+
 class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, admin.ModelAdmin):
     paginator = LargeTablePaginator
     show_full_result_count = False
+    # Facets would count every filter choice over the whole list, on tables of millions of rows.
+    show_facets = admin.ShowFacets.NEVER
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -92,6 +172,19 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, admin.ModelAdmin):
                 entry = (entry, ScopedRelatedFieldListFilter)
             filters.append(entry)
         return filters
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (every word must match one of `search_fields`), related tables in subqueries."""
+        search_fields = self.get_search_fields(request)
+        if not (search_fields and search_term):
+            return queryset, False
+        lookups = [search_lookup(self.model, str(name)) for name in search_fields]
+        words = [
+            unescape_string_literal(bit) if bit[:1] in "\"'" and bit[0] == bit[-1] else bit
+            for bit in smart_split(search_term)
+        ]
+        queryset = queryset.filter(*(search_condition(self.model, lookups, word) for word in words))
+        return queryset, any(lookup_spawns_duplicates(self.opts, lookup) for lookup in lookups)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -10,6 +10,7 @@ from ksr_portal.admin import (
     ScopedStackedInline,
     ScopedTabularInline,
     TransitionAdminMixin,
+    YearListFilter,
 )
 
 from .choices import EnrollmentExitReasonChoices
@@ -68,7 +69,7 @@ class ParticipantAdmin(ScopedModelAdmin):
     list_display = ["last_name", "first_name", "birth_date", "sex", "municipality"]
     list_filter = ["sex"]
     list_select_related = ["municipality"]
-    search_fields = ["last_name", "first_name", "=pesel"]
+    search_fields = ["last_name", "first_name", "pesel__exact"]
     autocomplete_fields = ["municipality"]
     inlines = [ConsentInline, ParticipantEnrollmentInline]
 
@@ -78,7 +79,7 @@ class ConsentAdmin(ScopedModelAdmin):
     list_display = ["participant", "purpose", "given_on", "withdrawn_on"]
     list_filter = ["purpose"]
     list_select_related = ["participant"]
-    search_fields = ["participant__last_name", "=participant__pesel"]
+    search_fields = ["participant__last_name", "participant__pesel__exact"]
     autocomplete_fields = ["participant"]
 
 
@@ -149,10 +150,9 @@ class SocialContractTransitionForm(forms.Form):
 class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModelAdmin):
     resource_classes = [ParticipantResource]
     list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
-    list_filter = ["status", "club__region", "exit_reason"]
+    list_filter = ["status", "club__region", "exit_reason", ("applied_on", YearListFilter)]
     list_select_related = ["participant", "club"]
-    search_fields = ["participant__last_name", "participant__first_name", "=participant__pesel", "club__name"]
-    date_hierarchy = "applied_on"
+    search_fields = ["participant__last_name", "participant__first_name", "participant__pesel__exact", "club__name"]
     autocomplete_fields = ["participant", "club", "referred_by"]
     formfield_overrides = CHECKBOXES
     fieldsets = [
@@ -227,7 +227,7 @@ class ActionPlanAdmin(ScopedModelAdmin):
     list_display = ["enrollment", "drawn_up_on", "review_interval_months"]
     list_filter = ["enrollment__club__region"]
     list_select_related = ["enrollment__participant", "enrollment__club"]
-    search_fields = ["enrollment__participant__last_name", "=enrollment__participant__pesel"]
+    search_fields = ["enrollment__participant__last_name", "enrollment__participant__pesel__exact"]
     autocomplete_fields = ["enrollment"]
     inlines = [GoalInline, ReviewInline]
 
@@ -286,7 +286,7 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
     list_filter = ["status"]
     list_select_related = ["enrollment__participant", "enrollment__club"]
-    search_fields = ["number", "enrollment__participant__last_name", "=enrollment__participant__pesel"]
+    search_fields = ["number", "enrollment__participant__last_name", "enrollment__participant__pesel__exact"]
     autocomplete_fields = ["enrollment", "referring_organization"]
     readonly_fields = ["status", "signed_on", "termination_reason", "fulfilment_assessment"]
     form = SocialContractForm
