@@ -3,7 +3,8 @@
 The pilot scale is the demo data of `ksr_portal.demo` (every object validated one by one). The
 region and national scales add invented clubs, partners and participants around them with bulk
 inserts, consistent with the model's rules by construction: valid PESEL numbers, dates in order,
-statuses with their dates, attendance only of people active in the club on the activity's day.
+statuses with their dates, attendance only of people active in the club on the activity's day, a
+plan and a social contract for everyone qualified, a review of every active plan, an outcome of every exit.
 Everything invented is marked ("[SYNT]" names, "Synt-" surnames) and the same seed gives the same data.
 """
 
@@ -19,8 +20,13 @@ from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, Service
 from networks.choices import NetworkKindChoices
 from networks.models import County, Municipality, Network, Region
-from participants.choices import EnrollmentExitReasonChoices, EnrollmentStatusChoices
-from participants.models import Attendance, Enrollment, Participant
+from participants.choices import (
+    EnrollmentExitReasonChoices,
+    EnrollmentStatusChoices,
+    OutcomeSituationChoices,
+    SocialContractStatusChoices,
+)
+from participants.models import ActionPlan, Attendance, Enrollment, Outcome, Participant, Review, SocialContract
 from reporting.figures_cache import data_changed
 from stakeholders.models import Membership, Organization
 
@@ -45,6 +51,7 @@ SCALES = {
 }
 BATCH = 20_000
 S = EnrollmentStatusChoices
+C = SocialContractStatusChoices
 
 
 def chunks(items, size=BATCH):
@@ -283,6 +290,60 @@ class Synthetic:
                     yield Attendance(activity_id=pks[index], enrollment_id=pk, status=status)
 
         self.insert(Attendance, attendance(), "attendance")
+        self.plans_and_contracts(end)
+
+    def plans_and_contracts(self, end):
+        """Each qualified person's plan and social contract, a review of each plan, an outcome of each exit."""
+        enrollments = list(
+            Enrollment.objects.filter(participant__last_name__startswith="Synt-")
+            .exclude(status=S.CANDIDATE)
+            .order_by("pk")
+            .values_list("pk", "status", "qualified_on", "started_on", "exit_on")
+        )
+        plans = (ActionPlan(enrollment_id=pk, drawn_up_on=qualified) for pk, _s, qualified, _st, _ex in enrollments)
+        self.insert(ActionPlan, plans, "action plans")
+        contract_status = {S.ACTIVE: C.SIGNED, S.COMPLETED: C.COMPLETED, S.DROPPED_OUT: C.TERMINATED}
+
+        def contract(pk, status, started, exit_on):
+            return SocialContract(
+                enrollment_id=pk,
+                number=f"SYNT/{pk}",
+                valid_from=started,
+                valid_until=started + datetime.timedelta(days=self.rng.choice([90, 180, 365])),
+                status=contract_status[status],
+                signed_on=started,
+                termination_reason="[SYNT] rezygnacja" if status == S.DROPPED_OUT else "",
+            )
+
+        contracts = (contract(pk, status, started, exit_on) for pk, status, _q, started, exit_on in enrollments)
+        self.insert(SocialContract, contracts, "social contracts")
+        active_plans = ActionPlan.objects.filter(
+            enrollment__participant__last_name__startswith="Synt-", enrollment__status=S.ACTIVE
+        ).values_list("pk", "drawn_up_on")
+
+        def review(pk, drawn_up_on):
+            reviewed_on = min(drawn_up_on + datetime.timedelta(days=91), end)
+            return Review(
+                plan_id=pk,
+                reviewed_on=reviewed_on,
+                progress="[SYNT] postępy zgodne z planem",
+                next_review_on=reviewed_on + datetime.timedelta(days=self.rng.randrange(1, 120)),
+            )
+
+        self.insert(Review, (review(pk, drawn_up_on) for pk, drawn_up_on in active_plans.iterator()), "reviews")
+        situations = OutcomeSituationChoices.values
+        outcomes = (
+            Outcome(
+                enrollment_id=pk,
+                recorded_on=exit_on,
+                situation=self.rng.choice(situations),
+                social_reintegration_achieved=self.rng.random() < 0.6,
+                vocational_reintegration_achieved=self.rng.random() < 0.3,
+            )
+            for pk, status, _q, _s, exit_on in enrollments
+            if exit_on
+        )
+        self.insert(Outcome, outcomes, "outcomes")
 
 
 def generate(scale, seed=2026, progress=print):

@@ -96,7 +96,7 @@ def test_demo_coordinator_sees_only_the_demo_clubs_participants(client, pilot):
 
 def test_synthetic_data_at_a_larger_scale_obeys_every_rule(pilot, monkeypatch):
     from ksr_portal import synthetic
-    from participants.models import Enrollment
+    from participants.models import ActionPlan, Enrollment, Outcome, Review, SocialContract
 
     monkeypatch.setitem(synthetic.SCALES, "region", synthetic.Scale(1, 6, 3, 12, 40, 50, 90, 400))
     synthetic.generate("region", progress=lambda line: None)
@@ -113,5 +113,16 @@ def test_synthetic_data_at_a_larger_scale_obeys_every_rule(pilot, monkeypatch):
     for row in attendance:
         assert row.enrollment.club_id == row.activity.club_id
         assert row.enrollment.was_active_on(row.activity.held_on)
+    enrollments = Enrollment.objects.filter(club__in=clubs)
+    qualified = enrollments.exclude(status="candidate")
+    assert ActionPlan.objects.filter(enrollment__in=enrollments).count() == qualified.count() > 0
+    assert SocialContract.objects.filter(enrollment__in=enrollments).count() == qualified.count()
+    assert Outcome.objects.filter(enrollment__in=enrollments).count() == enrollments.exclude(exit_on=None).count() > 0
+    assert Review.objects.filter(plan__enrollment__in=enrollments.filter(status="active")).exists()
+    for model, path in [(ActionPlan, "enrollment"), (SocialContract, "enrollment"), (Outcome, "enrollment")]:
+        for row in model.objects.filter(**{f"{path}__in": enrollments}):
+            row.full_clean()
+    for review in Review.objects.filter(plan__enrollment__in=enrollments):
+        review.full_clean()
     synthetic.generate("region", progress=lambda line: None)  # again: nothing added
     assert Club.objects.filter(name__startswith="[SYNT]").count() == 3
