@@ -244,6 +244,26 @@ def column(name, attribute, widget=None, **kwargs):
 # --- resources ----------------------------------------------------------------------------------------------
 
 
+class PreviewDiff(resources.Diff):
+    """The preview's values as the export writes them, so that it shows a new person's PESEL and name."""
+
+    def __init__(self, resource, instance, new):
+        self.left, self.right, self.new = self.values(resource, instance), [], new
+
+    def compare_with(self, resource, instance):
+        self.right = self.values(resource, instance)
+
+    @staticmethod
+    def values(resource, instance):
+        values = []
+        for field in resource.get_import_fields():
+            try:
+                values.append(resource.export_field(field, instance))
+            except ObjectDoesNotExist:  # the empty instance a new row starts from has no related rows
+                values.append("")
+        return values
+
+
 class PortalResource(resources.ModelResource):
     """Rules every resource of the portal shares: scope on import, a natural key per row, no duplicates."""
 
@@ -289,6 +309,20 @@ class PortalResource(resources.ModelResource):
 
     def required_columns(self):
         return self.key_columns
+
+    def get_diff_class(self):
+        return PreviewDiff
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            # The model's errors name its fields; the person reading them knows the file's columns.
+            columns = {field.attribute: field.column_name for field in self.get_import_fields() if field.attribute}
+            result.validation_error = ValidationError(
+                {columns.get(name, name): messages for name, messages in error.error_dict.items()}
+            )
+        return result
 
     def import_data(self, dataset, **kwargs):
         # A file with any bad row, invalid or failing, changes nothing.

@@ -227,14 +227,14 @@ def test_a_referral_dated_after_the_application_is_refused(club):
     header = "pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia;data_skierowania"
     raw = f"{header}\n{PESEL_A};Łucja;Żółkiewska;kobieta;KIS/26/001;17.02.2026;18.02.2026".encode()
     result = run(ParticipantResource, raw, coordinator(club))
-    assert errors_of(result) == ["1: referred_on: Skierowanie nie może mieć daty późniejszej niż zgłoszenie."]
+    assert errors_of(result) == ["1: data_skierowania: Skierowanie nie może mieć daty późniejszej niż zgłoszenie."]
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
 def test_an_empty_club_cell_is_reported_in_its_row(club):
     rows = [TWO_PEOPLE[0], TWO_PEOPLE[1].replace("KIS/26/001", "")]
     result = run(ParticipantResource, participants_csv(rows), coordinator(club))
-    assert [text.split(":")[:2] for text in errors_of(result)] == [["2", " club"]]
+    assert [text.split(":")[:2] for text in errors_of(result)] == [["2", " klub_numer_rejestru"]]
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
@@ -362,6 +362,8 @@ def test_admin_import_previews_every_row_then_writes_on_confirmation(client, clu
     assert preview.status_code == 200
     result = preview.context["result"]
     assert [row.import_type for row in result.rows] == ["new", "new"]
+    # The preview shows who is being registered, though the people are not saved yet.
+    assert PESEL_A in preview.content.decode() and "Żółkiewska" in preview.content.decode()
     assert not Participant.objects.exists()
     confirm = preview.context["confirm_form"]
     data = {name: confirm[name].value() for name in confirm.fields}
