@@ -267,6 +267,16 @@ class PortalImportExportMixin(ImportExportMixin):
     formats = FORMATS
     import_form_class = PortalImportForm
 
+    def add_success_message(self, result, request):
+        totals = result.totals
+        message = _("Import finished (%(model)s): %(new)d added, %(update)d changed, %(skip)d unchanged.") % {
+            "model": self.model._meta.verbose_name_plural,
+            "new": totals["new"],
+            "update": totals["update"],
+            "skip": totals["skip"],
+        }
+        self.message_user(request, message, messages.SUCCESS)
+
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)
         if is_audited(self.model):

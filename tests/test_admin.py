@@ -129,8 +129,9 @@ def test_enrollments_are_filtered_by_the_years_of_the_users_own_list(client, enr
     page = client.get(admin_url(Enrollment, "changelist"))
     years = next(spec for spec in page.context["cl"].filter_specs if isinstance(spec, YearListFilter))
     # Radom's enrollment of 2026 is out of this coordinator's scope and leaves no trace among the years.
-    assert [choice["display"] for choice in years.choices(page.context["cl"])][1:] == [
-        str(year) for year in range(2024, 2018, -1)
+    assert [choice["display"] for choice in years.choices(page.context["cl"])] == [
+        "Wszystkie",
+        *(str(year) for year in range(2024, 2018, -1)),
     ]
     assert found(client, Enrollment, applied_on__year="2019") == {enrollments["jan"]}
 

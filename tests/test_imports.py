@@ -367,8 +367,10 @@ def test_admin_import_previews_every_row_then_writes_on_confirmation(client, clu
     assert not Participant.objects.exists()
     confirm = preview.context["confirm_form"]
     data = {name: confirm[name].value() for name in confirm.fields}
-    done = client.post(reverse("admin:participants_enrollment_process_import"), data)
-    assert done.status_code == 302
+    done = client.post(reverse("admin:participants_enrollment_process_import"), data, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "Import zakończony (zapisy do klubów): dodano 2, zmieniono 0, bez zmian 0."
+    ]
     assert Participant.objects.count() == 2
 
 
