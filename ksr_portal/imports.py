@@ -152,20 +152,23 @@ class BooleanWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A code of the choices or its label, in any letter case."""
+    """A code of the choices, its label or one of its customary abbreviations, in any letter case."""
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices, aliases=None, **kwargs):
         self.choices = choices
+        self.aliases = {alias.casefold(): code for alias, code in (aliases or {}).items()}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip()
         if not text:
             return ""
+        if text.casefold() in self.aliases:
+            return self.aliases[text.casefold()]
         for code, label in self.choices:
             if text.casefold() in (str(code).casefold(), str(label).casefold()):
                 return code
-        allowed = ", ".join(str(code) for code, _label in self.choices)
+        allowed = ", ".join(f"{code} ({label})" for code, label in self.choices)
         raise ValueError(_("„%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed})
 
     def render(self, value, obj=None, **kwargs):

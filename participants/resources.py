@@ -26,6 +26,10 @@ from .choices import (
 )
 from .models import OPEN_ENROLLMENT_STATUSES, Attendance, EligibilityCategory, Enrollment, Participant, active_on
 
+# K and M, as on Polish forms.
+SEX_WIDGET = ChoiceWidget(
+    ParticipantSexChoices.choices, aliases={"K": ParticipantSexChoices.FEMALE, "M": ParticipantSexChoices.MALE}
+)
 PERSON_COLUMNS = {"pesel": "pesel", "imie": "first_name", "nazwisko": "last_name", "plec": "sex"}
 
 
@@ -129,7 +133,7 @@ class ParticipantResource(PortalResource):
             pesel=pesel,
             first_name=text(row, "imie"),
             last_name=text(row, "nazwisko"),
-            sex=ChoiceWidget(ParticipantSexChoices.choices).clean(row.get("plec")),
+            sex=SEX_WIDGET.clean(row.get("plec")),
             birth_date=DateWidget().clean(row.get("data_urodzenia")),
             municipality=ScopedForeignKeyWidget(Municipality, "terc").clean(municipality, row, **kwargs)
             if municipality

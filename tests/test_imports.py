@@ -139,6 +139,16 @@ def test_a_file_with_one_bad_row_changes_nothing_and_the_error_names_row_column_
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
+def test_sex_as_on_polish_forms_and_an_unknown_one_listed_with_labels(club):
+    rows = [row.replace(";kobieta;", ";K;").replace(";male;", ";m;") for row in TWO_PEOPLE]
+    assert errors_of(run(ParticipantResource, participants_csv(rows), coordinator(club))) == []
+    assert dict(Participant.objects.values_list("pesel", "sex")) == {PESEL_A: "female", PESEL_B: "male"}
+    new_pesel = make_pesel(datetime.date(1990, 3, 3), male=False, serial=13)
+    unknown = TWO_PEOPLE[0].replace(PESEL_A, new_pesel).replace(";kobieta;", ";X;")
+    messages = " ".join(errors_of(run(ParticipantResource, participants_csv([unknown]), coordinator(club))))
+    assert "„X” nie jest żadną z wartości: female (kobieta), male (mężczyzna)" in messages
+
+
 def test_a_pesel_with_a_wrong_check_digit_is_reported(club):
     wrong = PESEL_B[:-1] + str((int(PESEL_B[-1]) + 1) % 10)
     row = f"{wrong};Adam;Błędny;male;;KIS/26/001;17.02.2026;;5"
