@@ -65,6 +65,20 @@ def chunks(items, size=BATCH):
         yield batch
 
 
+def spread(total, room):
+    """`total` shared out as evenly as each one's `room` allows."""
+    shares = dict.fromkeys(room, 0)
+    left, open_ = total, [key for key in room if room[key]]
+    while left and open_:
+        each = max(1, left // len(open_))
+        for key in open_:
+            given = min(each, room[key] - shares[key], left)
+            shares[key] += given
+            left -= given
+        open_ = [key for key in open_ if shares[key] < room[key]]
+    return shares
+
+
 class Synthetic:
     def __init__(self, scale, seed, progress):
         self.scale, self.rng, self.progress = SCALES[scale], random.Random(seed), progress
@@ -275,17 +289,17 @@ class Synthetic:
             dates, pks = by_club.setdefault(club_id, ([], []))
             dates.append(held_on)
             pks.append(pk)
-        per_enrollment = max(1, s.attendance // max(1, sum(1 for w in windows.values() if w)))
+        stays = {}  # an enrollment: its club's activities, the first and past the last one of its stay
+        for n, pk in enumerate(enrollment_pks):
+            if windows.get(n):
+                club_id, started, until = windows[n]
+                dates, pks = by_club.get(club_id, ([], []))
+                stays[pk] = (pks, bisect.bisect_left(dates, started), bisect.bisect_right(dates, until))
+        shares = spread(s.attendance, {pk: high - low for pk, (_pks, low, high) in stays.items()})
 
         def attendance():
-            for n, pk in enumerate(enrollment_pks):
-                window = windows.get(n)
-                if not window:
-                    continue
-                club_id, started, until = window
-                dates, pks = by_club.get(club_id, ([], []))
-                low, high = bisect.bisect_left(dates, started), bisect.bisect_right(dates, until)
-                for index in self.rng.sample(range(low, high), k=min(per_enrollment, high - low)):
+            for pk, (pks, low, high) in stays.items():
+                for index in self.rng.sample(range(low, high), k=shares[pk]):
                     status = "present" if self.rng.random() < 0.8 else self.rng.choice(["absent", "excused"])
                     yield Attendance(activity_id=pks[index], enrollment_id=pk, status=status)
 
