@@ -258,6 +258,8 @@ class PreviewDiff(resources.Diff):
 
     @staticmethod
     def values(resource, instance):
+        if not resource.previewing:  # the import that writes shows no rows, only counts
+            return []
         values = []
         for field in resource.get_import_fields():
             try:
@@ -272,6 +274,7 @@ class PortalResource(resources.ModelResource):
 
     # Columns that together identify a row in the file; a second row with the same key is refused.
     key_columns = ()
+    previewing = True
 
     class Meta:
         abstract = True
@@ -331,6 +334,7 @@ class PortalResource(resources.ModelResource):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["found"] = {}
+        self.previewing = kwargs.get("dry_run", False)
         return super().import_data(dataset, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
