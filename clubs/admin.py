@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline, YearListFilter
 from participants.models import Attendance
 
 from .models import Activity, Club, Pillar, Service, StaffPosition
@@ -89,10 +89,9 @@ class ActivityForm(forms.ModelForm):
 class ActivityAdmin(PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [ActivityResource]
     list_display = ["title", "held_on", "club", "service", "provider", "hours"]
-    list_filter = ["service__pillar", "club__region"]
+    list_filter = ["service__pillar", "club__region", ("held_on", YearListFilter)]
     list_select_related = ["club", "service", "provider"]
     search_fields = ["title", "club__name", "service__name"]
-    date_hierarchy = "held_on"
     autocomplete_fields = ["club", "service", "provider"]
     inlines = [AttendanceInline]
     form = ActivityForm

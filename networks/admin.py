@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline, YearListFilter
 from stakeholders.models import Membership
 
 from .models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
@@ -54,10 +54,9 @@ class NetworkAdmin(ScopedModelAdmin):
 class MeetingAdmin(PortalImportExportMixin, ScopedModelAdmin):
     resource_classes = [MeetingResource]
     list_display = ["held_on", "network", "kind", "topic"]
-    list_filter = ["kind", "network__kind", "network__region"]
+    list_filter = ["kind", "network__kind", "network__region", ("held_on", YearListFilter)]
     list_select_related = ["network"]
     search_fields = ["topic", "network__name"]
-    date_hierarchy = "held_on"
     autocomplete_fields = ["network", "attending_organizations"]
 
 

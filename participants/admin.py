@@ -249,8 +249,8 @@ class GoalAdmin(TransitionAdminMixin, ScopedModelAdmin):
 class ReviewAdmin(ScopedModelAdmin):
     list_display = ["plan", "reviewed_on", "next_review_on"]
     list_select_related = ["plan__enrollment__participant", "plan__enrollment__club"]
+    list_filter = [("reviewed_on", YearListFilter)]
     search_fields = ["plan__enrollment__participant__last_name"]
-    date_hierarchy = "reviewed_on"
     autocomplete_fields = ["plan"]
     inlines = [GoalProgressInline]
 

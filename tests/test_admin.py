@@ -11,10 +11,11 @@ from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from ksr_portal import roles
-from ksr_portal.admin import YearListFilter
+from ksr_portal.admin import AuditedModelFilter, YearListFilter
 from ksr_portal.models import UserScope
 from participants.models import Attendance, Enrollment
 from tests import factories
@@ -134,6 +135,38 @@ def test_enrollments_are_filtered_by_the_years_of_the_users_own_list(client, enr
         *(str(year) for year in range(2024, 2018, -1)),
     ]
     assert found(client, Enrollment, applied_on__year="2019") == {enrollments["jan"]}
+
+
+def test_no_admin_list_reads_every_row_for_its_years():
+    """Django's date hierarchy reads the distinct years of the whole list; the year filter reads two dates."""
+    assert [model for model, model_admin in admin.site._registry.items() if model_admin.date_hierarchy] == []
+    dated = {"Activity": "held_on", "Enrollment": "applied_on", "Meeting": "held_on", "Review": "reviewed_on"}
+    for model, model_admin in admin.site._registry.items():
+        if model.__name__ in dated:
+            assert (dated[model.__name__], YearListFilter) in model_admin.list_filter
+
+
+@pytest.mark.django_db
+def test_activities_are_filtered_by_year(superuser_client):
+    old = factories.ActivityFactory(held_on=datetime.date(2024, 5, 6))
+    factories.ActivityFactory(held_on=datetime.date(2026, 5, 6))
+    assert found(superuser_client, old._meta.model, held_on__year="2024") == {old}
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_is_filtered_by_kind_of_record_and_year(superuser_client):
+    person = factories.ParticipantFactory()
+    enrollment = factories.EnrollmentFactory(participant=person)
+    page = superuser_client.get(admin_url(LogEntry, "changelist"))
+    kinds = next(spec for spec in page.context["cl"].filter_specs if isinstance(spec, AuditedModelFilter))
+    labels = [choice["display"] for choice in kinds.choices(page.context["cl"])]
+    assert str(Attendance._meta.verbose_name) in labels  # audited, though nothing of the kind is logged yet
+    participant_type = ContentType.objects.get_for_model(person)
+    entries = found(superuser_client, LogEntry, resource_type=participant_type.pk)
+    assert entries and {entry.object_id for entry in entries} == {person.pk}
+    this_year = found(superuser_client, LogEntry, timestamp__year=str(enrollment.created_at.year))
+    assert {entry.object_id for entry in this_year} >= {person.pk, enrollment.pk}
+    assert found(superuser_client, LogEntry, timestamp__year="2001") == set()
 
 
 @pytest.mark.django_db
