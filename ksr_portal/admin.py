@@ -8,7 +8,6 @@ would leave the user's scope is refused and rolled back.
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import CIDFilter
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
@@ -28,7 +27,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from .audit import is_audited, log_access, log_export
+from .audit import is_audited, log_access, log_export, logged_models
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
@@ -339,13 +338,13 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
 
 
 class AuditedModelFilter(admin.SimpleListFilter):
-    """The kinds of audited records, from auditlog's registry rather than the distinct kinds of the whole log."""
+    """The kinds of logged records, named by the code rather than by a DISTINCT over the whole log."""
 
     title = _("kind of record")
     parameter_name = "resource_type"
 
     def lookups(self, request, model_admin):
-        types = ContentType.objects.get_for_models(*auditlog.get_models())
+        types = ContentType.objects.get_for_models(*logged_models())
         return sorted(((kind.pk, model._meta.verbose_name) for model, kind in types.items()), key=lambda c: c[1])
 
     def queryset(self, request, queryset):

@@ -7,6 +7,7 @@ here with `log_access`; writes that bypass signals (`bulk_create`, `update()`) m
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
 
@@ -22,6 +23,11 @@ def register_personal_data(*models, mask_fields=(), m2m_fields=()):
 
 def is_audited(model):
     return auditlog.contains(model)
+
+
+def logged_models():
+    """Every kind of record the trail holds: auditlog's registry, and regions, whose reports' exports are logged."""
+    return [*auditlog.get_models(), apps.get_model("networks", "Region")]
 
 
 def log_access(instance):

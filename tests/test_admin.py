@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from ksr_portal import roles
 from ksr_portal.admin import AuditedModelFilter, YearListFilter
+from ksr_portal.audit import log_bulk
 from ksr_portal.models import UserScope
 from participants.models import Attendance, Enrollment
 from tests import factories
@@ -140,7 +141,13 @@ def test_enrollments_are_filtered_by_the_years_of_the_users_own_list(client, enr
 def test_no_admin_list_reads_every_row_for_its_years():
     """Django's date hierarchy reads the distinct years of the whole list; the year filter reads two dates."""
     assert [model for model, model_admin in admin.site._registry.items() if model_admin.date_hierarchy] == []
-    dated = {"Activity": "held_on", "Enrollment": "applied_on", "Meeting": "held_on", "Review": "reviewed_on"}
+    dated = {
+        "Activity": "held_on",
+        "Enrollment": "applied_on",
+        "Meeting": "held_on",
+        "Review": "reviewed_on",
+        "LogEntry": "timestamp",
+    }
     for model, model_admin in admin.site._registry.items():
         if model.__name__ in dated:
             assert (dated[model.__name__], YearListFilter) in model_admin.list_filter
@@ -151,6 +158,9 @@ def test_activities_are_filtered_by_year(superuser_client):
     old = factories.ActivityFactory(held_on=datetime.date(2024, 5, 6))
     factories.ActivityFactory(held_on=datetime.date(2026, 5, 6))
     assert found(superuser_client, old._meta.model, held_on__year="2024") == {old}
+    page = superuser_client.get(admin_url(old._meta.model, "changelist"))
+    years = next(spec for spec in page.context["cl"].filter_specs if isinstance(spec, YearListFilter))
+    assert [choice["display"] for choice in years.choices(page.context["cl"])] == ["Wszystkie", "2026", "2025", "2024"]
 
 
 @pytest.mark.django_db
@@ -167,6 +177,13 @@ def test_the_audit_trail_is_filtered_by_kind_of_record_and_year(superuser_client
     this_year = found(superuser_client, LogEntry, timestamp__year=str(enrollment.created_at.year))
     assert {entry.object_id for entry in this_year} >= {person.pk, enrollment.pk}
     assert found(superuser_client, LogEntry, timestamp__year="2001") == set()
+    region = factories.RegionFactory()
+    log_bulk(type(region), [region.pk], LogEntry.Action.ACCESS, {"export": "raport.csv"})  # a report's export
+    page = superuser_client.get(admin_url(LogEntry, "changelist"))
+    kinds = next(spec for spec in page.context["cl"].filter_specs if isinstance(spec, AuditedModelFilter))
+    assert str(region._meta.verbose_name) in [choice["display"] for choice in kinds.choices(page.context["cl"])]
+    region_type = ContentType.objects.get_for_model(region)
+    assert {entry.object_id for entry in found(superuser_client, LogEntry, resource_type=region_type.pk)} == {region.pk}
 
 
 @pytest.mark.django_db
