@@ -153,7 +153,7 @@ def measure(scale, runs):
         floor.append(time.perf_counter() - started)
     results["dashboard SQL floor"] = summary(floor) | {"queries": len(statements)}
     # The import rate of a 10,000-row participant file, rolled back.
-    from ksr_portal.demo import make_pesel
+    from demo.pilot import make_pesel
 
     rows = ["pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia"]
     for n in range(10_000):

@@ -4,8 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline, YearListFilter
-from participants.models import Attendance
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, YearListFilter
 
 from .models import Activity, Club, Pillar, Service, StaffPosition
 from .resources import ActivityResource, ClubResource
@@ -58,13 +57,6 @@ class ClubAdmin(PortalImportExportMixin, ScopedModelAdmin):
     filter_horizontal = ["services"]
 
 
-class AttendanceInline(ScopedTabularInline):
-    model = Attendance
-    extra = 0
-    fields = ["enrollment", "status"]
-    autocomplete_fields = ["enrollment"]
-
-
 class ActivityForm(forms.ModelForm):
     repeat_weekly_until = forms.DateField(
         label=_("repeat weekly until"),
@@ -93,7 +85,6 @@ class ActivityAdmin(PortalImportExportMixin, ScopedModelAdmin):
     list_select_related = ["club", "service", "provider"]
     search_fields = ["title", "club__name", "service__name"]
     autocomplete_fields = ["club", "service", "provider"]
-    inlines = [AttendanceInline]
     form = ActivityForm
 
     def save_model(self, request, obj, form, change):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "clubs",
     "participants",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

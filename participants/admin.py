@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clubs.admin import FixedRowsAdmin
+from clubs.admin import ActivityAdmin, FixedRowsAdmin
+from clubs.models import Activity
 from ksr_portal.admin import (
     PortalImportExportMixin,
     ScopedModelAdmin,
@@ -294,6 +295,23 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["enrollment", "status"]
+    autocomplete_fields = ["enrollment"]
+
+
+# An activity's page lists who attended it; attendance belongs to this app, so this app's admin
+# extends the activity's rather than the catalogue's admin importing participants.
+admin.site.unregister(Activity)
+
+
+@admin.register(Activity)
+class ActivityWithAttendanceAdmin(ActivityAdmin):
+    inlines = [AttendanceInline]
 
 
 @admin.register(Attendance)

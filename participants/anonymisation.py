@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ksr_portal.audit import log_bulk
-from reporting.figures_cache import data_changed
+from ksr_portal.changes import bulk_written
 
 from .models import (
     OPEN_ENROLLMENT_STATUSES,
@@ -102,7 +102,7 @@ def anonymise(participants, today):
         if values:
             rows.update(**values)
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})
-    data_changed()
+    bulk_written(Participant)
     return len(pks)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from clubs.models import Activity, Club
 from ksr_portal.audit import log_bulk
+from ksr_portal.changes import bulk_written
 from ksr_portal.imports import (
     BooleanWidget,
     ChoiceWidget,
@@ -15,7 +16,6 @@ from ksr_portal.imports import (
     column,
 )
 from networks.models import Municipality
-from reporting.figures_cache import data_changed
 from stakeholders.models import Organization
 
 from .choices import (
@@ -203,7 +203,7 @@ class ParticipantResource(PortalResource):
                 new_people = [person.pk for person in people.values()]
                 log_bulk(Participant, new_people, LogEntry.Action.CREATE, actor=self.user)
                 log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
-                data_changed()
+                bulk_written(Enrollment)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:

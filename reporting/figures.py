@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, StaffPosition
-from networks.coverage import Health, coverage, health, local_networks
 from networks.models import Meeting, Network
 from participants.choices import (
     AttendanceStatusChoices,
@@ -26,6 +25,7 @@ from participants.models import PARTICIPATING_STATUSES, Attendance, Enrollment, 
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership
 
+from .coverage import Health, coverage, health, local_networks
 from .periods import Period
 from .tables import Table
 

@@ -3,10 +3,10 @@
 Reports and dashboards aggregate every enrollment and attendance row of their scope, which at
 national scale takes seconds. Their tables are kept in the cache under a key that includes the token
 of `FiguresVersion`, renewed after every committed write of the portal's data: saves, deletes and
-many-to-many changes through signals, bulk writes (`bulk_create`, `update()`) by calling
-`data_changed()`. The token lives in the database, so every process and server sees a change at
-once whatever cache they share, and it is read with the figures (from the replica when reports read
-from one), so figures are never older than the data they are shown beside.
+many-to-many changes through model signals, bulk writes (`bulk_create`, `update()`) through the
+`bulk_write` announcement of `ksr_portal.changes`. The token lives in the database, so every process
+and server sees a change at once whatever cache they share, and it is read with the figures (from the
+replica when reports read from one), so figures are never older than the data they are shown beside.
 """
 
 import hashlib
@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from ksr_portal.changes import bulk_write
 from ksr_portal.routers import replica_reads
 
 from .models import FiguresVersion
@@ -41,6 +42,7 @@ def data_changed(**_signal):
 
 
 def connect_signals():
+    bulk_write.connect(data_changed, dispatch_uid="figures-bulk")
     for label in DATA_APPS:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(data_changed, sender=model, dispatch_uid=f"figures-save-{model._meta.label}")

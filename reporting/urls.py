@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import network_views, views
 
 app_name = "reporting"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("raporty/region/<str:terc>/", views.region_report, name="region"),
     path("raporty/sprawozdanie-roczne/", views.annual_report, name="annual"),
     path("raporty/wskazniki-ue/", views.eu_indicators, name="eu"),
+    path("sieci/", network_views.network_list, name="network_list"),
+    path("sieci/<int:pk>/", network_views.network_detail, name="network_detail"),
 ]

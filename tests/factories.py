@@ -15,7 +15,7 @@ from factory.django import DjangoModelFactory
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, Club, Pillar, Service, StaffPosition
-from ksr_portal.demo import make_nip, make_pesel
+from demo.pilot import make_nip, make_pesel
 from networks.choices import (
     DeliverableKindChoices,
     MeetingKindChoices,

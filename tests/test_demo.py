@@ -6,8 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from clubs.models import Activity, Club
+from demo.pilot import DEMO_ACCOUNTS, DEMO_PASSWORD, ENROLLMENT_MIX, create_demo_accounts, generate_demo_data
 from ksr_portal import roles
-from ksr_portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ENROLLMENT_MIX, create_demo_accounts, generate_demo_data
 from participants.models import Attendance, Enrollment, Participant
 from stakeholders.models import Organization
 
@@ -95,7 +95,7 @@ def test_demo_coordinator_sees_only_the_demo_clubs_participants(client, pilot):
 
 
 def test_synthetic_data_at_a_larger_scale_obeys_every_rule(pilot, monkeypatch):
-    from ksr_portal import synthetic
+    from demo import synthetic
     from participants.models import ActionPlan, Enrollment, Outcome, Review, SocialContract
 
     monkeypatch.setitem(synthetic.SCALES, "region", synthetic.Scale(1, 6, 3, 12, 40, 50, 90, 400))

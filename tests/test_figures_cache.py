@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.pilot import make_pesel
 from ksr_portal import roles
-from ksr_portal.demo import make_pesel
 from ksr_portal.imports import PortalCSV
 from participants.models import Attendance
 from participants.resources import ParticipantResource

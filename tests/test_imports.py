@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from clubs.models import Club
 from clubs.resources import ActivityResource, ClubResource
+from demo.pilot import make_nip, make_pesel
 from ksr_portal import roles
-from ksr_portal.demo import make_nip, make_pesel
 from ksr_portal.imports import PortalCSV, PortalXLSX, ScopedForeignKeyWidget
 from ksr_portal.models import UserScope
 from networks.resources import MeetingResource

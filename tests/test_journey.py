@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clubs.models import Activity, Pillar
+from demo.pilot import make_pesel
 from ksr_portal import roles
-from ksr_portal.demo import make_pesel
 from ksr_portal.models import UserScope
 from participants.choices import AttendanceStatusChoices, EnrollmentStatusChoices, GoalStatusChoices
 from participants.journey import hours_by_pillar

@@ -12,7 +12,7 @@ from django.utils import timezone
 from clubs.models import Pillar
 from ksr_portal import roles
 from ksr_portal.models import UserScope
-from networks.coverage import coverage, health
+from reporting.coverage import coverage, health
 from stakeholders.models import Membership, Organization, ServiceOffer
 from stakeholders.registry import merge, similar_organizations
 
@@ -257,7 +257,7 @@ def test_network_page_shows_hub_members_matrix_meetings_and_picture(client, lsr,
     f.MeetingFactory(network=lsr, held_on=TODAY - 50 * DAY, topic="Pierwsze spotkanie")
     client.force_login(regional_user(lsr.region))
     with django_assert_max_num_queries(20):
-        page = client.get(reverse("networks:detail", args=[lsr.pk]))
+        page = client.get(reverse("reporting:network_detail", args=[lsr.pk]))
     html = page.content.decode()
     assert "<svg" in html and str(lsr.hub_club) in html and "Biblioteka" in html
     assert html.index("Pierwsze spotkanie") < html.index("Drugie spotkanie")
@@ -267,24 +267,24 @@ def test_network_page_shows_hub_members_matrix_meetings_and_picture(client, lsr,
         )
         f.MeetingFactory(network=lsr, attending_organizations=[Organization.objects.first()])
     with django_assert_max_num_queries(20):
-        client.get(reverse("networks:detail", args=[lsr.pk]))
+        client.get(reverse("reporting:network_detail", args=[lsr.pk]))
 
 
 def test_network_list_rolls_up_health_in_bounded_queries(client, lsr, django_assert_max_num_queries):
     client.force_login(regional_user(lsr.region))
     with django_assert_max_num_queries(17):
-        page = client.get(reverse("networks:list"))
+        page = client.get(reverse("reporting:network_list"))
     assert page.context["total"].networks == 1
     for _i in range(5):
         f.MembershipFactory(network=f.LocalNetworkFactory(region=lsr.region, parent=lsr.parent))
     with django_assert_max_num_queries(17):
-        page = client.get(reverse("networks:list"))
+        page = client.get(reverse("reporting:network_list"))
     assert page.context["total"].networks == 6
 
 
 def test_out_of_region_network_is_404(client, lsr):
     client.force_login(regional_user(f.RegionFactory(terc="24")))
-    assert client.get(reverse("networks:detail", args=[lsr.pk])).status_code == 404
+    assert client.get(reverse("reporting:network_detail", args=[lsr.pk])).status_code == 404
 
 
 def test_public_directory_lists_active_clubs_with_services_and_no_personal_data(client, django_assert_max_num_queries):

@@ -162,7 +162,7 @@ EXPORT = "export"  # a spreadsheet export: the file itself is searched
 
 def portal_paths():
     yield PUBLIC, reverse("clubs:directory")
-    for name in ("home", "participants:worklist", "participants:register", "networks:list"):
+    for name in ("home", "participants:worklist", "participants:register", "reporting:network_list"):
         yield None, reverse(name)
     for name in ("reporting:dashboard", "reporting:annual", "reporting:eu"):
         for query in ("", "?format=csv"):
@@ -170,7 +170,7 @@ def portal_paths():
     for terc in REGIONS:
         yield None, reverse("reporting:region", args=[terc])
     for pk in Network.objects.values_list("pk", flat=True):
-        yield Network, reverse("networks:detail", args=[pk])
+        yield Network, reverse("reporting:network_detail", args=[pk])
     for pk in Meeting.objects.values_list("pk", flat=True):
         yield Meeting, reverse("networks:document", args=["protokol", pk])
     for pk in Participant.objects.values_list("pk", flat=True):

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clubs.models import Club, Pillar, Service
-from ksr_portal.demo import DEMO_PASSWORD, create_demo_accounts
-from networks.coverage import coverage
+from demo.pilot import DEMO_PASSWORD, create_demo_accounts
 from networks.models import Network
 from participants.models import Participant
+from reporting.coverage import coverage
 from stakeholders.models import Organization
 
 from .factories import EnrollmentFactory
@@ -196,7 +196,7 @@ def test_the_demo_rops_account_grows_a_local_network_and_sees_the_matrix_change(
         {"network": str(lsr.pk), "held_on": TODAY.isoformat(), "kind": "founding", "topic": "Zawiązanie LSR",
          "attending_organizations": [str(culture.pk)]},
     )  # fmt: skip
-    page = client.get(reverse("networks:detail", args=[lsr.pk])).content.decode()
+    page = client.get(reverse("reporting:network_detail", args=[lsr.pk])).content.decode()
     assert "Gminny Ośrodek Kultury w Morawicy" in page and "Zawiązanie LSR" in page
     after = coverage([lsr], TODAY)[lsr.pk]
     assert after.type_c_present and after.pillars_covered == before.pillars_covered + 1

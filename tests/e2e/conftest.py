@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from ksr_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from demo.pilot import DEMO_PASSWORD, create_demo_accounts
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 

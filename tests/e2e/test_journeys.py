@@ -7,9 +7,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from clubs.models import Club, Pillar, Service
-from networks.coverage import coverage
 from networks.models import Network
 from participants.models import EligibilityCategory, Enrollment, Participant
+from reporting.coverage import coverage
 from stakeholders.models import Organization
 from tests.factories import EnrollmentFactory
 

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 
 from clubs.models import Pillar
+from networks.choices import NetworkKindChoices
+from networks.models import Network
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership, ServiceOffer
-
-from .choices import NetworkKindChoices
-from .models import Network
 
 TYPES = OrganizationStakeholderTypeChoices.values  # A, B, C
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ksr_portal.demo import DEMO_PASSWORD, create_demo_accounts
+from demo.pilot import DEMO_PASSWORD, create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Synthetic data at the size of a region or the whole country, for measuring the portal.
 
-The pilot scale is the demo data of `ksr_portal.demo` (every object validated one by one). The
+The pilot scale is the demo data of `demo.pilot` (every object validated one by one). The
 region and national scales add invented clubs, partners and participants around them with bulk
 inserts, consistent with the model's rules by construction: valid PESEL numbers, dates in order,
 statuses with their dates, attendance only of people active in the club on the activity's day, a
@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, Service
+from ksr_portal.changes import bulk_written
 from networks.choices import NetworkKindChoices
 from networks.models import County, Municipality, Network, Region
 from participants.choices import (
@@ -27,10 +28,9 @@ from participants.choices import (
     SocialContractStatusChoices,
 )
 from participants.models import ActionPlan, Attendance, Enrollment, Outcome, Participant, Review, SocialContract
-from reporting.figures_cache import data_changed
 from stakeholders.models import Membership, Organization
 
-from .demo import DEMO_TODAY, generate_demo_data, make_nip, make_pesel, require_debug
+from .pilot import DEMO_TODAY, generate_demo_data, make_nip, make_pesel, require_debug
 
 
 @dataclass(frozen=True)
@@ -370,7 +370,7 @@ def generate(scale, seed=2026, progress=print):
         else:
             with transaction.atomic():
                 Synthetic(scale, seed, progress).generate()
-                data_changed()
+                bulk_written(Participant)
             # Fresh statistics, or the planner guesses from an empty database after a bulk load.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -18,6 +18,9 @@ from stdnum.pl import nip, pesel
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, Club, Pillar, Service
+from ksr_portal import roles
+from ksr_portal.audit import log_bulk
+from ksr_portal.models import UserScope, UserScopeLevelChoices
 from networks.choices import MeetingKindChoices, NetworkKindChoices
 from networks.models import Meeting, Network, Region
 from participants.choices import (
@@ -53,10 +56,6 @@ from stakeholders.choices import (
     OrganizationStakeholderTypeChoices,
 )
 from stakeholders.models import Membership, Organization, ServiceOffer
-
-from . import roles
-from .audit import log_bulk
-from .models import UserScope, UserScopeLevelChoices
 
 DEMO_PASSWORD = "Demo-KSR-2026!"
 DEMO_REGION = "26"  # świętokrzyskie: the pilot region whose clubs the seeds name

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ksr_portal.synthetic import SCALES, generate
+from demo.synthetic import SCALES, generate
 
 
 class Command(BaseCommand):

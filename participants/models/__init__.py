@@ -1,0 +1,45 @@
+"""The participants' data, one module per concern of a person's stay in a club."""
+
+from .attendance import Attendance
+from .contract import SOCIAL_CONTRACT_TRANSITIONS, SocialContract
+from .enrollment import (
+    CLOSED_ENROLLMENT_STATUSES,
+    ENROLLMENT_TRANSITIONS,
+    OPEN_ENROLLMENT_STATUSES,
+    PARTICIPATING_STATUSES,
+    EligibilityCategory,
+    Enrollment,
+    EnrollmentStatusChange,
+    active_on,
+)
+from .outcome import FollowUp, Outcome
+from .participant import Consent, Participant
+from .plan import GOAL_TRANSITIONS, ActionPlan, Goal, GoalProgress, Review, add_months, default_review_interval
+from .referral import REFERRAL_TRANSITIONS, Referral
+
+__all__ = [
+    "CLOSED_ENROLLMENT_STATUSES",
+    "ENROLLMENT_TRANSITIONS",
+    "GOAL_TRANSITIONS",
+    "OPEN_ENROLLMENT_STATUSES",
+    "PARTICIPATING_STATUSES",
+    "REFERRAL_TRANSITIONS",
+    "SOCIAL_CONTRACT_TRANSITIONS",
+    "ActionPlan",
+    "Attendance",
+    "Consent",
+    "EligibilityCategory",
+    "Enrollment",
+    "EnrollmentStatusChange",
+    "FollowUp",
+    "Goal",
+    "GoalProgress",
+    "Outcome",
+    "Participant",
+    "Referral",
+    "Review",
+    "SocialContract",
+    "active_on",
+    "add_months",
+    "default_review_interval",
+]
