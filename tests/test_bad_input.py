@@ -62,3 +62,54 @@ def test_a_cookie_with_a_nul_is_ignored(client):
     request = RequestFactory().get("/", HTTP_COOKIE="sessionid=abcdefghijkl\x00; csrftoken=fine")
     reject_nul_middleware(view)(request)
     assert seen == {"csrftoken": "fine"}
+
+
+# --- Report periods and years ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["od=0001-01-01", "od=9999-12-31", "do=0001-01-01", "od=9999-12-31&format=csv", "do=0001-01-01&format=xlsx"],
+)
+@pytest.mark.parametrize("page", ["/raporty/region/26/", "/raporty/", "/raporty/wskazniki-ue/"])
+def test_a_report_period_out_of_range_is_refused_with_a_message(superuser_client, page, query):
+    f.RegionFactory(terc="26")
+    response = superuser_client.get(f"{page}?{query}", HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")  # not the export of another period
+    assert "Podaj datę od 01.01.2004 do 31.12.2100." in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["/raporty/region/26/", "/raporty/", "/raporty/wskazniki-ue/"])
+def test_a_report_period_that_is_no_date_is_refused(superuser_client, page):
+    f.RegionFactory(terc="26")
+    response = superuser_client.get(f"{page}?od=2024-02-30", HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 400
+    assert "Wpisz poprawną datę." in response.content.decode()
+
+
+def test_a_report_period_within_range_is_shown(superuser_client):
+    f.RegionFactory(terc="26")
+    response = superuser_client.get("/raporty/region/26/?od=2004-01-01&do=2100-12-31")
+    assert response.status_code == 200
+    assert response.context["period"].start.isoformat() == "2004-01-01"
+    csv = superuser_client.get("/raporty/region/26/?od=2024-03-01&do=2024-01-01&format=csv")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "99999", "2003", "2101", "abc", "²", "9" * 5000])
+@pytest.mark.parametrize("query", ["", "&format=csv"])
+def test_an_annual_report_year_out_of_range_is_refused_with_a_message(superuser_client, year, query):
+    f.RegionFactory(terc="26")
+    response = superuser_client.get(f"/raporty/sprawozdanie-roczne/?rok={year}{query}", HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "Podaj rok od 2004 do 2100." in body or "Wpisz liczbę całkowitą." in body
+
+
+def test_an_annual_report_of_a_year_in_range_is_shown(superuser_client):
+    f.RegionFactory(terc="26")
+    response = superuser_client.get("/raporty/sprawozdanie-roczne/?rok=2004")
+    assert response.status_code == 200 and response.context["year"] == 2004
+    assert superuser_client.get("/raporty/sprawozdanie-roczne/?rok=").status_code == 200
