@@ -4,9 +4,11 @@
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 
 from ksr_portal.middleware import reject_nul_middleware
+from participants.models import Participant
 
 from . import factories as f
 
@@ -113,3 +115,40 @@ def test_an_annual_report_of_a_year_in_range_is_shown(superuser_client):
     response = superuser_client.get("/raporty/sprawozdanie-roczne/?rok=2004")
     assert response.status_code == 200 and response.context["year"] == 2004
     assert superuser_client.get("/raporty/sprawozdanie-roczne/?rok=").status_code == 200
+
+
+# --- Admin list filters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/clubs/activity/?held_on__year=99999999999",
+        "/admin/participants/enrollment/?applied_on__year=-5",
+        f"/admin/auditlog/logentry/?timestamp__year={10**30}",
+        "/admin/auditlog/logentry/?timestamp__year=1",
+        "/admin/auditlog/logentry/?timestamp__year=9999",
+        "/admin/networks/meeting/?held_on__year=abc",
+        "/admin/participants/review/?reviewed_on__year=%C2%B2",
+        "/admin/participants/review/?reviewed_on__year=2024&reviewed_on__year=0",
+        "/admin/auditlog/logentry/?resource_type=abc",
+        f"/admin/auditlog/logentry/?resource_type={10**30}",
+        "/admin/auditlog/logentry/?resource_type=-1",
+    ],
+)
+def test_an_impossible_list_filter_value_is_the_admins_bad_filter_answer(superuser_client, url):
+    f.ActivityFactory()
+    response = superuser_client.get(url)
+    # The admin's answer to a filter it cannot apply: back to the list with its error flag.
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_list_filters_of_years_and_kinds_of_record_still_filter(superuser_client):
+    activity = f.ActivityFactory()
+    year = activity.held_on.year
+    listed = superuser_client.get(f"/admin/clubs/activity/?held_on__year={year}")
+    assert listed.status_code == 200 and activity in listed.context["cl"].result_list
+    assert superuser_client.get(f"/admin/clubs/activity/?held_on__year={year + 1}").context["cl"].result_count == 0
+    kind = ContentType.objects.get_for_model(Participant)
+    trail = superuser_client.get(f"/admin/auditlog/logentry/?resource_type={kind.pk}")
+    assert trail.status_code == 200
