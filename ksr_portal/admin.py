@@ -5,12 +5,15 @@ choices and inline rows all come from `restrict()`; an object out of scope answe
 would leave the user's scope is refused and rolled back.
 """
 
+import datetime
+
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import CIDFilter
 from auditlog.models import LogEntry
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -65,6 +68,18 @@ class YearListFilter(admin.FieldListFilter):
 
     def expected_parameters(self):
         return [self.lookup_kwarg]
+
+    def queryset(self, request, queryset):
+        # A year the calendar cannot hold fails only when the query runs; the year next to either end
+        # of it overflows once a date and time are moved into UTC. Either is a bad filter value.
+        for value in self.used_parameters.get(self.lookup_kwarg, []):
+            try:
+                year = int(value)
+            except ValueError as error:
+                raise IncorrectLookupParameters(error) from error
+            if not datetime.MINYEAR < year < datetime.MAXYEAR:
+                raise IncorrectLookupParameters(f"year {year} is out of range")
+        return super().queryset(request, queryset)
 
     def choices(self, changelist):
         selected = self.used_parameters.get(self.lookup_kwarg, [None])[-1]
@@ -348,7 +363,11 @@ class AuditedModelFilter(admin.SimpleListFilter):
         return sorted(((kind.pk, model._meta.verbose_name) for model, kind in types.items()), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
-        return queryset.filter(content_type_id=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        if self.value() not in {str(pk) for pk, _name in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"no kind of record {self.value()!r}")
+        return queryset.filter(content_type_id=self.value())
 
 
 admin.site.unregister(LogEntry)

@@ -18,6 +18,7 @@ from participants.models import Enrollment
 from . import figures
 from .exports import csv_response, xlsx_response
 from .figures_cache import cached_figures
+from .forms import FIRST_YEAR, LAST_YEAR, PeriodForm, YearForm, errors_of
 from .periods import Period, months_back
 from .tables import suppress
 
@@ -47,27 +48,32 @@ def suppressed_for(user):
 
 
 def period_from(request, default_start):
+    """The period of ?od= and ?do= (each may be left out), and what was wrong with them.
+
+    Input outside the dates a report may cover is refused: the page then shows the default period with
+    the form's messages, and answers 400.
+    """
     today = timezone.localdate()
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("od", ""))
-    except ValueError:
-        start = default_start
-    try:
-        end = datetime.date.fromisoformat(request.GET.get("do", ""))
-    except ValueError:
-        end = today
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return Period(default_start, today), errors_of(form)
+    start = form.cleaned_data["od"] or default_start
+    end = form.cleaned_data["do"] or today
     if end < start:
         start, end = end, start
-    return Period(start, end)
+    return Period(start, end), []
 
 
-def respond(request, template, title, tables, context, regions, filename):
-    """The page, or its export when ?format=csv|xlsx; suppression first, whichever it is."""
+def respond(request, template, title, tables, context, regions, filename, errors=()):
+    """The page, or its export when ?format=csv|xlsx; suppression first, whichever it is.
+
+    With `errors` in the parameters, the page shows them and answers 400, and nothing is exported.
+    """
     if suppressed_for(request.user):
         for table in tables:
             suppress(table)
     file_format = request.GET.get("format")
-    if file_format in ("csv", "xlsx"):
+    if file_format in ("csv", "xlsx") and not errors:
         log_bulk(
             Region,
             [region.pk for region in regions],
@@ -79,27 +85,27 @@ def respond(request, template, title, tables, context, regions, filename):
         return export(title, tables, filename)
     query = request.GET.copy()
     query.pop("format", None)
-    return render(request, template, {"title": title, "tables": tables, "query": query.urlencode(), **context})
+    context = {"title": title, "tables": tables, "query": query.urlencode(), "errors": errors, **context}
+    return render(request, template, context, status=400 if errors else 200)
 
 
 @login_required
 def region_report(request, terc):
     region = get_object_or_404(readable_regions(request.user), terc=terc)
     today = timezone.localdate()
-    period = period_from(request, datetime.date(today.year, 1, 1))
+    period, errors = period_from(request, datetime.date(today.year, 1, 1))
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
     tables = cached_figures("region", (region.pk, period), lambda: figures.region_report(region, period))
     context = {"region": region, "period": period, "previous": period.previous()}
-    return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}")
+    return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}", errors)
 
 
 @login_required
 def annual_report(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("rok", today.year - 1))
-    except ValueError:
-        year = today.year - 1
+    form = YearForm(request.GET)
+    valid = form.is_valid()
+    year = (form.cleaned_data["rok"] if valid else None) or today.year - 1
     clubs = Club.objects.restrict(request.user)
     regions = list(readable_regions(request.user))
     terc = request.GET.get("region")
@@ -110,8 +116,9 @@ def annual_report(request):
     title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
     clubs_read = tuple(clubs.order_by("pk").values_list("pk", flat=True))
     tables = cached_figures("annual", (clubs_read, year), lambda: figures.annual_club_report(clubs, year))
-    context = {"year": year, "regions": regions}
-    return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}")
+    context = {"year": year, "regions": regions, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    errors = [] if valid else errors_of(form)
+    return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}", errors)
 
 
 @login_required
@@ -120,14 +127,14 @@ def eu_indicators(request):
     if not regions:
         raise Http404
     today = timezone.localdate()
-    period = period_from(request, datetime.date(today.year, 1, 1))
+    period, errors = period_from(request, datetime.date(today.year, 1, 1))
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
     tables = cached_figures(
         "eu",
         (tuple(region.pk for region in regions), period),
         lambda: figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period),
     )
-    return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue")
+    return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue", errors)
 
 
 @login_required
@@ -136,7 +143,7 @@ def dashboard(request):
     if not regions:
         raise Http404
     today = timezone.localdate()
-    period = period_from(request, datetime.date(today.year, 1, 1))
+    period, errors = period_from(request, datetime.date(today.year, 1, 1))
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
     months = months_back(today, 12)
@@ -149,7 +156,7 @@ def dashboard(request):
     tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
     table, trend = tables
     title = _("National dashboard, %(period)s") % {"period": period}
-    if request.GET.get("format") in ("csv", "xlsx"):
+    if request.GET.get("format") in ("csv", "xlsx") and not errors:
         return respond(request, "", title, tables, {}, regions, "pulpit")
     if suppressed_for(request.user):
         for t in tables:
@@ -200,5 +207,7 @@ def dashboard(request):
             "measure_label": figures.MEASURES[measure],
             "query": query.urlencode(),
             "size": TILE * 4,
+            "errors": errors,
         },
+        status=400 if errors else 200,
     )
