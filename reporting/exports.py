@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .tables import legend
+
 # A cell starting with one of these would be run as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,7 +20,7 @@ def neutralised(value):
 
 
 def plain(value):
-    """What a cell holds in a file: numbers stay numbers, a hidden count is its "<5" text."""
+    """What a cell holds in a file: numbers stay numbers, a hidden count is its symbol."""
     if isinstance(value, int | float):
         return value
     return str(value)
@@ -32,6 +34,9 @@ def rows_of(title, tables):
         yield ["", *[str(column) for column in table.columns]]
         for label, cells in table.display_rows():
             yield [str(label), *[plain(cell) for cell in cells]]
+    if explanation := legend(tables):
+        yield []
+        yield [explanation]
 
 
 def csv_response(title, tables, filename):

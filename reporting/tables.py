@@ -1,28 +1,30 @@
 """Report tables and small-cell suppression.
 
-A table is a grid of figures with a header row and a header column; its last row and column may
-be totals. When a table counts people and the reader must not be able to identify anyone, a count
-from 1 to the threshold is shown as "<threshold+1>" (primary suppression), and further cells are
-hidden so that no hidden count can be worked out from a total or its neighbours (complementary
-suppression): every row and column that sums to a shown total ends with either no hidden cell or
-at least two, the extra ones chosen among the smallest non-zero figures. Pages and exports print
-the same suppressed table.
+A table is a grid of figures with a header row and a header column; its last row and column may be
+totals. When a table counts people and the reader must not be able to identify anyone, a count from
+1 to the threshold is hidden (primary suppression), and further cells are hidden so that no hidden
+count can be worked out from a total or its neighbours (complementary suppression): every row and
+column that sums to a shown total ends with either no hidden cell or at least two, the extra ones
+chosen among the smallest non-zero figures. Every hidden cell prints as the statistics office's
+symbol of confidential data, "Δ", explained by `legend()` on every page and file that shows one: a
+"<5" on a cell hidden only to protect its neighbours would state something false. Pages and exports
+print the same suppressed table.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+SYMBOL = "Δ"
 
 
 class Hidden:
-    """A suppressed figure; prints as "<5" for the default threshold."""
-
-    def __init__(self, threshold):
-        self.threshold = threshold
+    """A suppressed figure; prints as the symbol of confidential data."""
 
     def __str__(self):
-        return f"<{self.threshold + 1}"
+        return SYMBOL
 
     def __eq__(self, other):
         return isinstance(other, Hidden)
@@ -45,7 +47,7 @@ class Table:
 
     def cell(self, r, c):
         if (r, c) in self.hidden:
-            return Hidden(settings.KSR_SMALL_CELL_THRESHOLD)
+            return Hidden()
         value = self.rows[r][1][c]
         # Databases return sums of hours as 3 or 3.0: a figure prints the same on every page and file.
         if isinstance(value, Decimal):
@@ -93,3 +95,13 @@ def suppress(table, threshold=None):
                 changed = True
     table.hidden = hidden
     return table
+
+
+def legend(tables):
+    """The explanation of the symbol, for a page or file whose tables hide a cell; otherwise ""."""
+    if not any(table.hidden for table in tables):
+        return ""
+    return _(
+        "%(symbol)s — not published to keep statistical confidentiality: a count of 1 to %(threshold)d people, "
+        "or a figure from which such a count could be worked out."
+    ) % {"symbol": SYMBOL, "threshold": settings.KSR_SMALL_CELL_THRESHOLD}

@@ -20,7 +20,7 @@ from .exports import csv_response, xlsx_response
 from .figures_cache import cached_figures
 from .forms import FIRST_YEAR, LAST_YEAR, PeriodForm, YearForm, errors_of
 from .periods import Period, months_back
-from .tables import suppress
+from .tables import legend, suppress
 
 # The voivodeships in their geographic arrangement: (column, row) of each tile.
 TILES = {
@@ -85,7 +85,14 @@ def respond(request, template, title, tables, context, regions, filename, errors
         return export(title, tables, filename)
     query = request.GET.copy()
     query.pop("format", None)
-    context = {"title": title, "tables": tables, "query": query.urlencode(), "errors": errors, **context}
+    context = {
+        "title": title,
+        "tables": tables,
+        "legend": legend(tables),
+        "query": query.urlencode(),
+        "errors": errors,
+        **context,
+    }
     return render(request, template, context, status=400 if errors else 200)
 
 
@@ -200,6 +207,7 @@ def dashboard(request):
             "period": period,
             "table": table,
             "trend": trend,
+            "legend": legend(tables),
             "tiles": tiles,
             "bars": bars,
             "measures": figures.MEASURES,

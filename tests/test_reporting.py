@@ -14,7 +14,7 @@ from ksr_portal.models import UserScope
 from participants.choices import EnrollmentStatusChoices
 from reporting import figures
 from reporting.periods import Period
-from reporting.tables import Table, suppress
+from reporting.tables import Table, legend, suppress
 
 from . import factories as f
 
@@ -46,7 +46,10 @@ def test_primary_and_complementary_suppression_on_a_table_designed_to_leak():
         assert sum((r, c) in table.hidden for c in range(3)) in (0, 2)
     for c in range(3):
         assert sum((r, c) in table.hidden for r in range(3)) in (0, 2)
-    assert [str(cell) for cell in table.display_rows()[0][1]] == ["<5", "<5", "13"]
+    # The 10 hidden beside the 3 is not "<5": every hidden cell prints as the symbol, explained once.
+    assert [str(cell) for cell in table.display_rows()[0][1]] == ["Δ", "Δ", "13"]
+    assert legend([table]).startswith("Δ")
+    assert legend([Table("none hidden", ["n"], [("a", [30])])]) == ""
 
 
 def test_zeros_and_large_counts_stay_and_a_small_total_is_hidden_too():
@@ -61,7 +64,7 @@ def test_zeros_and_large_counts_stay_and_a_small_total_is_hidden_too():
 def test_the_threshold_comes_from_settings(settings):
     settings.KSR_SMALL_CELL_THRESHOLD = 9
     table = suppress(Table("t", ["n"], [("a", [7]), ("b", [12])]))
-    assert str(table.cell(0, 0)) == "<10" and table.cell(1, 0) == 12
+    assert table.hidden == {(0, 0)} and table.cell(1, 0) == 12
 
 
 def test_tables_of_things_not_people_are_never_suppressed():
@@ -190,11 +193,13 @@ def test_page_and_exports_show_the_same_suppressed_figures(client, region):
     page = client.get(url, dates())
     assert page.status_code == 200
     shown = [[label, *[str(c) for c in cells]] for t in page.context["tables"] for label, cells in t.display_rows()]
-    assert any("<5" in row for row in shown)  # the small counts are hidden from ROPS staff
+    assert any("Δ" in row for row in shown)  # the small counts are hidden from ROPS staff
+    assert page.context["legend"].startswith("Δ") and page.context["legend"] in page.content.decode()
     exported_csv = client.get(url, dates() | {"format": "csv"})
     rows = list(csv.reader(io.StringIO(exported_csv.content.decode("utf-8-sig")), delimiter=";"))
     data = [row for row in rows if len(row) > 1 and row[0]]
     assert data == shown
+    assert rows[-1] == [page.context["legend"]]  # the file explains its symbol too
     exported = client.get(url, dates() | {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(exported.content)).active
     xlsx = [
@@ -233,7 +238,8 @@ def test_dashboard_for_the_ministry_compares_all_regions_in_bounded_queries(
     assert len(page.context["tiles"]) == 16 and all(t["readable"] for t in page.context["tiles"])
     assert "<svg" in page.content.decode()
     kielce = next(t for t in page.context["tiles"] if t["terc"] == "26")
-    assert str(kielce["value"]) == "<5"  # four people: suppressed for the ministry
+    assert str(kielce["value"]) == "Δ"  # four people: suppressed for the ministry
+    assert page.context["legend"]
     table = page.context["table"]
     row = [label for label, _values in table.rows].index("świętokrzyskie")
     assert table.cell(row, 0) == 2  # clubs are not people: never suppressed
