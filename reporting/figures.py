@@ -270,9 +270,9 @@ def activity_tables(activities, attendance, periods):
     ]
 
 
-def region_report(region, period):
-    """Every table of the region report: the period beside the one before it."""
-    periods = [period, period.previous()]
+def region_report(region, period, compared):
+    """Every table of the region report: the period beside the one it is compared with."""
+    periods = [period, compared]
     enrollments = Enrollment.objects.filter(club__region=region)
     clubs = dict(Club.objects.filter(region=region).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     meetings = (

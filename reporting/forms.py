@@ -1,4 +1,5 @@
-"""The parameters of the report pages, validated: a period (?od=, ?do=) and a year (?rok=)."""
+"""The parameters of the report pages, validated: a period (?od=, ?do=), what it is compared
+with (?porownanie=) and a year (?rok=)."""
 
 import datetime
 
@@ -29,6 +30,25 @@ def year_within_reports(year):
 class PeriodForm(forms.Form):
     od = forms.DateField(label=_("From"), required=False, validators=[within_reports])
     do = forms.DateField(label=_("To"), required=False, validators=[within_reports])
+
+
+class ComparisonForm(forms.Form):
+    """What a region report compares its period with: the same dates a year earlier, unless asked otherwise."""
+
+    YEAR_EARLIER, PRECEDING = "rok", "poprzedni"
+    porownanie = forms.ChoiceField(
+        label=_("Compare with"),
+        required=False,
+        choices=[
+            (YEAR_EARLIER, _("the same dates a year earlier")),
+            (PRECEDING, _("the period of the same length just before")),
+        ],
+    )
+
+    def compared(self, period):
+        if self.is_valid() and self.cleaned_data["porownanie"] == self.PRECEDING:
+            return period.preceding()
+        return period.year_earlier()
 
 
 class YearForm(forms.Form):

@@ -12,7 +12,11 @@ class Period:
     def __str__(self):
         return f"{date_format(self.start, 'd.m.Y')}–{date_format(self.end, 'd.m.Y')}"
 
-    def previous(self):
+    def year_earlier(self):
+        """The same dates a year before (29 February becomes the 28th): what a report compares with."""
+        return Period(a_year_before(self.start), a_year_before(self.end))
+
+    def preceding(self):
         """The period of the same length just before this one."""
         length = self.end - self.start
         end = self.start - datetime.timedelta(days=1)
@@ -21,6 +25,13 @@ class Period:
     @classmethod
     def year(cls, year):
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def a_year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 def months_back(today, count):

@@ -18,7 +18,7 @@ from participants.models import Enrollment
 from . import figures
 from .exports import csv_response, xlsx_response
 from .figures_cache import cached_figures
-from .forms import FIRST_YEAR, LAST_YEAR, PeriodForm, YearForm, errors_of
+from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
 from .periods import Period, months_back
 from .tables import legend, suppress
 
@@ -101,9 +101,14 @@ def region_report(request, terc):
     region = get_object_or_404(readable_regions(request.user), terc=terc)
     today = timezone.localdate()
     period, errors = period_from(request, datetime.date(today.year, 1, 1))
+    comparison = ComparisonForm(request.GET)
+    compared = comparison.compared(period)
+    errors = [*errors, *errors_of(comparison)]
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    tables = cached_figures("region", (region.pk, period), lambda: figures.region_report(region, period))
-    context = {"region": region, "period": period, "previous": period.previous()}
+    tables = cached_figures(
+        "region", (region.pk, period, compared), lambda: figures.region_report(region, period, compared)
+    )
+    context = {"region": region, "period": period, "compared": compared, "comparison": comparison}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}", errors)
 
 

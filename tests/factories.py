@@ -266,7 +266,7 @@ class ClubFactory(ModelFactory):
     class Meta:
         model = Club
 
-    name = factory.Sequence(lambda n: f"Klub Integracji Społecznej nr {n}")
+    name = factory.Sequence(lambda n: f"Klub Integracji Społecznej nr {n:04d}")  # sorts as made
     region = factory.SubFactory(RegionFactory)
     operator = factory.SubFactory(OrganizationFactory, region=factory.SelfAttribute("..region"))
     municipality = factory.SubFactory(MunicipalityFactory, region=factory.SelfAttribute("..region"))

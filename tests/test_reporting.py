@@ -124,7 +124,7 @@ def column(table, index=0):
 
 
 def test_region_report_figures_written_out_by_hand(region):
-    tables = figures.region_report(region, PERIOD)
+    tables = figures.region_report(region, PERIOD, PERIOD.preceding())
     headline = column(tables[1])
     # enrolled: Anna, Piotr, the candidate, and Jan (his second club) = 4; active: Anna, Jan, Ewa, Piotr = 4
     assert list(headline.values()) == [4, 4, 1, 1]
@@ -143,8 +143,27 @@ def test_region_report_figures_written_out_by_hand(region):
     assert rate == 50.0
     leaving = tables[10]
     assert leaving.rows[0][1][0] == 1 and leaving.rows[-1][1][0] == 1  # Ewa, employed
-    # The previous period (2025-07-03 to 2025-12-31): Jan and Ewa active, both applied then.
+    # The preceding period (2025-07-04 to 2025-12-31): Jan and Ewa active, both applied then.
     assert [values[1] for _label, values in tables[1].rows] == [2, 2, 0, 0]
+
+
+def test_a_period_is_compared_with_the_same_dates_a_year_earlier():
+    assert PERIOD.year_earlier() == Period(D(2025, 1, 1), D(2025, 6, 30))
+    assert Period(D(2024, 2, 1), D(2024, 2, 29)).year_earlier() == Period(D(2023, 2, 1), D(2023, 2, 28))
+    assert PERIOD.preceding() == Period(D(2025, 7, 4), D(2025, 12, 31))
+
+
+def test_region_report_compares_with_a_year_earlier_unless_asked(client, region):
+    client.force_login(user_with(roles.ROPS_STAFF, "region", region))
+    url = reverse("reporting:region", args=["26"])
+    page = client.get(url, dates())
+    assert page.context["compared"] == PERIOD.year_earlier()
+    assert page.context["tables"][1].columns[1] == str(PERIOD.year_earlier())
+    preceding = client.get(url, dates() | {"porownanie": "poprzedni"})
+    assert preceding.context["compared"] == PERIOD.preceding()
+    assert preceding.context["tables"][1].columns[1] == str(PERIOD.preceding())
+    refused = client.get(url, dates() | {"porownanie": "coś"})
+    assert refused.status_code == 400 and refused.context["compared"] == PERIOD.year_earlier()
 
 
 def test_eu_indicators_by_sex(region):
