@@ -578,13 +578,14 @@ def national_figures(regions, period):
     return figures, totals
 
 
-def national_table(regions, figures, totals):
+def national_table(regions, figures, totals, national=True):
+    """The regions side by side with the national total; a region's own dashboard has its one row."""
     rows = [(region.name, [figures[region.pk][m] for m in MEASURES]) for region in regions]
-    rows.append((_("Poland (each person counted once)"), [totals[m] for m in MEASURES]))
+    if national:
+        rows.append((_("Poland (each person counted once)"), [totals[m] for m in MEASURES]))
     people = {i for i, measure in enumerate(MEASURES) if measure in PEOPLE_MEASURES}
-    return Table(
-        _("Regions compared"), [str(label) for label in MEASURES.values()], rows, total_row=True, people_columns=people
-    )
+    title = _("Regions compared") if national else _("The region's figures")
+    return Table(title, [str(label) for label in MEASURES.values()], rows, total_row=national, people_columns=people)
 
 
 def monthly_trend(enrollments, months):

@@ -159,15 +159,19 @@ def dashboard(request):
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
     months = months_back(today, 12)
+    national = request.user.is_superuser or user_scope(request.user).level == "national"
 
     def compute():
         values, totals = figures.national_figures(regions, period)
         trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months)
-        return [figures.national_table(regions, values, totals), trend]
+        return [figures.national_table(regions, values, totals, national), trend]
 
     tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
     table, trend = tables
-    title = _("National dashboard, %(period)s") % {"period": period}
+    if national:
+        title = _("National dashboard, %(period)s") % {"period": period}
+    else:
+        title = _("Region dashboard: %(region)s, %(period)s") % {"region": regions[0], "period": period}
     if request.GET.get("format") in ("csv", "xlsx") and not errors:
         return respond(request, "", title, tables, {}, regions, "pulpit")
     if suppressed_for(request.user):

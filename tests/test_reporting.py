@@ -246,6 +246,18 @@ def test_a_region_report_out_of_scope_is_404(client, region):
     assert client.get(reverse("reporting:dashboard")).status_code == 404
 
 
+def test_a_regions_dashboard_speaks_of_its_region(client, region):
+    client.force_login(user_with(roles.ROPS_STAFF, "region", region))
+    page = client.get(reverse("reporting:dashboard"), dates())
+    assert page.context["title"].startswith("Pulpit województwa: świętokrzyskie")
+    assert [label for label, _values in page.context["table"].rows] == ["świętokrzyskie"]
+    assert "Polska" not in page.content.decode() and "krajowy" not in page.context["title"]
+    client.force_login(user_with(roles.MINISTRY_ANALYST, "national"))
+    national = client.get(reverse("reporting:dashboard"), dates())
+    assert national.context["title"].startswith("Pulpit krajowy")
+    assert national.context["table"].rows[-1][0].startswith("Polska")
+
+
 def test_dashboard_for_the_ministry_compares_all_regions_in_bounded_queries(
     client, region, django_assert_max_num_queries
 ):
