@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from ksr_portal.collation import Polish
+
 from .choices import ClubStatusChoices
 from .filters import DirectoryFilter
 from .models import Club, Service
@@ -15,8 +17,8 @@ def directory(request):
     clubs = (
         Club.objects.filter(status=ClubStatusChoices.ACTIVE)
         .select_related("region", "municipality", "operator")
-        .prefetch_related(Prefetch("services", Service.objects.filter(is_active=True).order_by("name")))
-        .order_by("region__name", "municipality__name", "name")
+        .prefetch_related(Prefetch("services", Service.objects.filter(is_active=True).order_by(Polish("name"))))
+        .order_by(Polish("region__name"), Polish("municipality__name"), Polish("name"))
     )
     filtered = DirectoryFilter(request.GET, queryset=clubs)
     page = Paginator(filtered.qs, PAGE_SIZE).get_page(request.GET.get("strona"))

@@ -7,12 +7,15 @@ class KsrPortalConfig(AppConfig):
     verbose_name = _("KSR portal")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from .audit import register_personal_data
+        from .collation import register_sqlite_collation
         from .models import UserScope
         from .roles import sync_role_groups
 
+        connection_created.connect(register_sqlite_collation, dispatch_uid="ksr_portal.sqlite_collation")
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="ksr_portal.sync_role_groups")
 
         # Who may see what is itself worth a trail.

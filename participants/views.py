@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
+from ksr_portal.collation import Polish
 from ksr_portal.scoping import user_scope
 from networks.models import Municipality
 from stakeholders.models import Organization
@@ -129,8 +130,8 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, club, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(region=club.region).order_by("name")
-        self.fields["referred_by"].queryset = Organization.objects.restrict(user).order_by("name")
+        self.fields["municipality"].queryset = Municipality.objects.filter(region=club.region).order_by(Polish("name"))
+        self.fields["referred_by"].queryset = Organization.objects.restrict(user).order_by(Polish("name"))
 
 
 @login_required

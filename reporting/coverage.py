@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 
 from clubs.models import Pillar
+from ksr_portal.collation import Polish
 from networks.choices import NetworkKindChoices
 from networks.models import Network
 from stakeholders.choices import OrganizationStakeholderTypeChoices
@@ -156,4 +157,4 @@ def health(coverages, today, label_of, members_in=None):
 
 
 def local_networks(queryset):
-    return queryset.filter(kind=NetworkKindChoices.LOCAL).select_related("hub_club", "region").order_by("name")
+    return queryset.filter(kind=NetworkKindChoices.LOCAL).select_related("hub_club", "region").order_by(Polish("name"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, StaffPosition
+from ksr_portal.collation import Polish
 from networks.models import Meeting, Network
 from participants.choices import (
     AttendanceStatusChoices,
@@ -279,7 +280,7 @@ def region_report(region, period, compared):
         Meeting.objects.filter(network__region=region)
         .values("network__name")
         .annotate(**{f"p{i}": Count("pk", filter=Q(held_on__range=(p.start, p.end))) for i, p in enumerate(periods)})
-        .order_by("network__name")
+        .order_by(Polish("network__name"))
     )
     networks = local_networks(Network.objects.filter(region=region))
     per_network = coverage(networks, period.end)
@@ -332,7 +333,7 @@ def region_report(region, period, compared):
 def annual_club_report(clubs, year):
     """The annual report to the voivode (art. 18 and its template): per club, summed for all clubs given."""
     period = Period.year(year)
-    clubs = list(clubs.select_related("region").order_by("region__name", "name"))
+    clubs = list(clubs.select_related("region").order_by(Polish("region__name"), Polish("name")))
     staff = {
         row["club"]: row
         for row in StaffPosition.objects.filter(club__in=clubs, year=year)

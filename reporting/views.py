@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clubs.models import Club
 from ksr_portal.audit import log_bulk
+from ksr_portal.collation import Polish
 from ksr_portal.scoping import user_scope
 from networks.models import Region
 from participants.models import Enrollment
@@ -36,7 +37,7 @@ def readable_regions(user):
     """Regions whose reports the user may read: all for a national scope, their own for a regional one."""
     scope = user_scope(user)
     if user.is_superuser or (scope and scope.level == "national"):
-        return Region.objects.order_by("name")
+        return Region.objects.order_by(Polish("name"))
     if scope and scope.level == "region":
         return Region.objects.filter(pk=scope.region_id)
     return Region.objects.none()

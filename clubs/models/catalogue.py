@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.collation import Polish
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopedManager, ScopePaths
 
@@ -81,7 +82,7 @@ class Service(TimestampedModel):
     objects = ServiceManager()
 
     class Meta:
-        ordering = ["pillar__order", "name"]
+        ordering = ["pillar__order", Polish("name")]
         verbose_name = _("catalogue service")
         verbose_name_plural = _("catalogue services")
         constraints = [

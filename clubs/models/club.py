@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.collation import Polish
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
 from ksr_portal.validators import validate_postal_code
@@ -151,7 +152,7 @@ class Club(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["region", "name"]
+        ordering = ["region", Polish("name")]
         verbose_name = _("club")
         verbose_name_plural = _("clubs")
         constraints = [

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.collation import Polish
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
 
@@ -65,7 +66,7 @@ class Network(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["kind", Polish("name")]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
         constraints = [

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ksr_portal.collation import Polish
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
 from ksr_portal.validators import validate_krs, validate_nip, validate_postal_code, validate_regon
@@ -100,7 +101,7 @@ class Organization(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Polish("name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -176,7 +177,7 @@ class ContactPerson(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["organization", "name"]
+        ordering = ["organization", Polish("name")]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
 
