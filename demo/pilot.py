@@ -21,6 +21,7 @@ from clubs.models import Activity, Club, Pillar, Service
 from ksr_portal import roles
 from ksr_portal.audit import log_bulk
 from ksr_portal.models import UserScope, UserScopeLevelChoices
+from ksr_portal.workflow import recording_history
 from networks.choices import MeetingKindChoices, NetworkKindChoices
 from networks.models import Meeting, Network, Region
 from participants.choices import (
@@ -498,4 +499,6 @@ def generate_demo_data(seed=2026):
     clubs = [c for c in clubs.order_by("pk") if c.municipality_id]
     if not clubs:
         raise CommandError("No active pilot club: load the pilot fixture first (loaddata pilot).")
-    return DemoData(seed).generate(clubs)
+    # The demo people's stays are written as they stand, not walked through each transition.
+    with recording_history():
+        return DemoData(seed).generate(clubs)

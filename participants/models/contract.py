@@ -27,6 +27,7 @@ class SocialContract(StateMachine, TimestampedModel):
 
     scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
     transitions = SOCIAL_CONTRACT_TRANSITIONS
+    initial_statuses = [SocialContractStatusChoices.DRAFT]
 
     enrollment = models.ForeignKey(
         verbose_name=_("enrollment"),

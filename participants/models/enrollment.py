@@ -106,6 +106,7 @@ class Enrollment(StateMachine, TimestampedModel):
 
     scope_paths = ScopePaths(region="club__region", club="club")
     transitions = ENROLLMENT_TRANSITIONS
+    initial_statuses = [EnrollmentStatusChoices.CANDIDATE]
 
     participant = models.ForeignKey(
         verbose_name=_("participant"),

@@ -93,6 +93,7 @@ class Goal(StateMachine, TimestampedModel):
     scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
 
     transitions = GOAL_TRANSITIONS
+    initial_statuses = [GoalStatusChoices.OPEN]
 
     plan = models.ForeignKey(
         verbose_name=_("plan"),
