@@ -200,6 +200,7 @@ class GoalInline(ScopedStackedInline):
     model = Goal
     extra = 0
     fields = ["pillar", "description", "planned_services", "target_date", "status"]
+    readonly_fields = ["status"]
     autocomplete_fields = ["planned_services"]
 
 
