@@ -9,7 +9,7 @@ other way (a form, an import, code setting the field), and a new row starts in o
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models.base import DEFERRED
 from django.utils import timezone
@@ -93,7 +93,8 @@ class StateMachine:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         for name, message in self.transition_problems().items():
-            errors.setdefault(name, []).append(message)
+            # A field a form leaves out cannot hold the form's error.
+            errors.setdefault(NON_FIELD_ERRORS if name in (exclude or ()) else name, []).append(message)
         if errors:
             raise ValidationError(errors)
 

@@ -112,7 +112,7 @@ class ParticipantResource(PortalResource):
             errors |= error.error_dict
         if "kategorie" in row:  # many-to-many columns are set once the enrollment is saved
             try:
-                instance.imported_categories = self.fields["eligibility_categories"].clean(row, **kwargs)
+                instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
             except ValueError as error:
                 errors["eligibility_categories"] = ValidationError(str(error))
         if errors:
@@ -176,8 +176,8 @@ class ParticipantResource(PortalResource):
             self.create_instances.append(instance)
             return
         instance.save()
-        if hasattr(instance, "imported_categories"):
-            instance.eligibility_categories.set(instance.imported_categories)
+        if instance.categories_to_save is not None:
+            instance.eligibility_categories.set(instance.categories_to_save)
         self.after_save_instance(instance, row, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
@@ -195,7 +195,7 @@ class ParticipantResource(PortalResource):
                 through.objects.bulk_create(
                     through(enrollment_id=enrollment.pk, eligibilitycategory_id=category.pk)
                     for enrollment in enrollments
-                    for category in getattr(enrollment, "imported_categories", ())
+                    for category in enrollment.categories_to_save or ()
                 )
                 pks = [enrollment.pk for enrollment in enrollments]
                 if Enrollment.objects.restrict(self.user, "change").filter(pk__in=pks).count() != len(pks):
@@ -211,7 +211,7 @@ class ParticipantResource(PortalResource):
 
     def dehydrate_eligibility_categories(self, enrollment):
         if enrollment.pk is None:  # a new row of the import, inserted with its batch
-            categories = getattr(enrollment, "imported_categories", ())
+            categories = enrollment.categories_to_save or ()
         else:
             categories = enrollment.eligibility_categories.all()
         return ",".join(category.code for category in categories)
