@@ -55,6 +55,10 @@ class StateMachine:
         stored.update({name: self.__dict__[name] for name in attnames if name in self.__dict__})
         self._stored = stored
 
+    def stored_status(self):
+        """The status as the database holds it; None for a new row."""
+        return getattr(self, "_stored", {}).get("status")
+
     def changed_outside_transition(self, names):
         """Which of the fields `names` differ from what was loaded, unless a transition is saving them."""
         if self._in_transition or self._state.adding or _recording_history.get():
@@ -77,7 +81,7 @@ class StateMachine:
             return {}
         if not self.changed_outside_transition(["status"]):
             return {}
-        stored = self._stored[self._meta.get_field("status").attname]
+        stored = self.stored_status()
         actions = [str(label).lower() for label, sources, _target in self.transitions.values() if stored in sources]
         if not actions:
             return {"status": _("A record with this status no longer changes its status.")}

@@ -306,6 +306,12 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_signed():
+            return [*readonly, *SocialContractForm.Meta.fields]
+        return readonly
+
 
 class AttendanceInline(ScopedTabularInline):
     model = Attendance

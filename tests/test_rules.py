@@ -26,19 +26,24 @@ def coordinator(club):
     return user
 
 
-def form_data(page):
-    """What the browser would send back unchanged: the admin form's values and every inline's management form."""
+def form_values(form):
     data = {}
-    form = page.context["adminform"].form
     for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+        key = form.add_prefix(name)
+        data[key] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    return data
+
+
+def form_data(page):
+    """What the browser would send back unchanged: the admin form's values and every inline's rows."""
+    data = form_values(page.context["adminform"].form)
     for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = str(management[name].value() or 0)
+        data |= form_values(formset.formset.management_form)
+        for form in formset.formset.forms:
+            data |= form_values(form)
     return data
 
 
@@ -100,3 +105,53 @@ def test_an_exclusion_set_on_an_active_participant_is_refused_by_the_model():
     with pytest.raises(ValidationError) as excinfo:
         enrollment.full_clean()
     assert "benefit_exclusion" in excinfo.value.message_dict
+
+
+# --- a signed social contract changes only by its actions -------------------------------------------------
+
+
+def signed_contract():
+    return f.SocialContractFactory(
+        valid_until=datetime.date(2024, 11, 30), participant_obligations="Udział w zajęciach"
+    )
+
+
+def test_a_signed_contract_is_read_only_in_its_admin_form_and_a_posted_change_is_ignored(client):
+    contract = signed_contract()
+    client.force_login(coordinator(contract.enrollment.club))
+    page = client.get(reverse("admin:participants_socialcontract_change", args=[contract.pk]))
+    assert "valid_until" not in page.context["adminform"].form.fields
+    post_change(client, contract, {"valid_until": "2030-12-31", "participant_obligations": "Nic"})
+    contract.refresh_from_db()
+    assert contract.valid_until == datetime.date(2024, 11, 30)
+    assert contract.participant_obligations == "Udział w zajęciach"
+
+
+def test_a_signed_contract_edited_inline_on_its_enrollment_is_refused(client):
+    contract = signed_contract()
+    client.force_login(coordinator(contract.enrollment.club))
+    response = post_change(client, contract.enrollment, {"social_contracts-0-valid_until": "2030-12-31"})
+    assert response.status_code == 200
+    assert "Podpisany kontrakt zmienia się tylko" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.valid_until == datetime.date(2024, 11, 30)
+
+
+def test_a_signed_contract_saved_with_new_content_is_refused_but_extended_by_its_action():
+    contract = signed_contract()
+    contract.valid_until = datetime.date(2030, 12, 31)
+    with pytest.raises(ValidationError):
+        contract.save()
+    with pytest.raises(ValidationError):
+        contract.full_clean()
+    contract.refresh_from_db()
+    contract.extend(datetime.date(2024, 11, 1), until=datetime.date(2025, 3, 31))
+    contract.refresh_from_db()
+    assert contract.valid_until == datetime.date(2025, 3, 31)
+
+
+def test_a_draft_contract_stays_editable():
+    contract = f.SocialContractFactory(status="draft", signed_on=None)
+    contract.valid_until = datetime.date(2025, 1, 31)
+    contract.full_clean()
+    contract.save()
