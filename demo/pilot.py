@@ -50,6 +50,7 @@ from participants.models import (
     Participant,
     Review,
     SocialContract,
+    add_months,
 )
 from stakeholders.choices import (
     MembershipRoleChoices,
@@ -357,6 +358,7 @@ class DemoData:
             else:
                 enrollment.exit_reason = EnrollmentExitReasonChoices.OWN_DECISION
         categories = self.rng.sample(self.categories, k=self.rng.choice([1, 1, 2])) if self.categories else []
+        enrollment.categories_to_save = categories
         _save(enrollment, eligibility_categories=categories)
         steps = [(S.CANDIDATE, S.QUALIFIED, enrollment.qualified_on), (S.QUALIFIED, S.ACTIVE, enrollment.started_on)]
         if not open_:
@@ -434,7 +436,7 @@ class DemoData:
                 vocational_reintegration_achieved=employed,
             )
         )
-        checked = enrollment.exit_on + datetime.timedelta(days=183)
+        checked = add_months(enrollment.exit_on, 6)
         if checked <= DEMO_TODAY:
             _save(
                 FollowUp(

@@ -11,6 +11,7 @@ from ksr_portal import roles
 from ksr_portal.imports import PortalCSV
 from ksr_portal.models import UserScope
 from participants.choices import EnrollmentBenefitExclusionChoices
+from participants.models import FollowUp, Outcome
 from participants.resources import ParticipantResource
 
 from . import factories as f
@@ -155,3 +156,47 @@ def test_a_draft_contract_stays_editable():
     contract.valid_until = datetime.date(2025, 1, 31)
     contract.full_clean()
     contract.save()
+
+
+# --- outcomes after leaving, follow-ups after their interval ------------------------------------------------
+
+
+def test_an_outcome_of_an_active_enrollment_is_refused_in_the_admin(client):
+    enrollment = f.EnrollmentFactory()
+    client.force_login(coordinator(enrollment.club))
+    response = client.post(
+        reverse("admin:participants_outcome_add"),
+        {
+            "enrollment": enrollment.pk,
+            "recorded_on": "2024-05-01",
+            "situation": "employed",
+            "follow_ups-TOTAL_FORMS": "0",
+            "follow_ups-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "po odejściu osoby" in str(response.context["adminform"].form.errors["enrollment"])
+    assert not Outcome.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["completed", "dropped_out"])
+def test_an_outcome_of_a_stay_that_ended_is_accepted(status):
+    enrollment = f.EnrollmentFactory(completed=True)
+    if status == "dropped_out":
+        enrollment = f.EnrollmentFactory(status=status, exit_on=datetime.date(2024, 6, 1), exit_reason="own_decision")
+    Outcome(enrollment=enrollment, recorded_on=datetime.date(2024, 12, 1), situation="employed").full_clean()
+
+
+@pytest.mark.parametrize(
+    "checked_on, accepted",
+    [(datetime.date(2024, 12, 15), False), (datetime.date(2025, 2, 27), False), (datetime.date(2025, 2, 28), True)],
+)
+def test_a_3_month_follow_up_is_dated_at_least_3_months_after_the_exit(checked_on, accepted):
+    outcome = f.OutcomeFactory(enrollment=f.EnrollmentFactory(completed=True, exit_on=datetime.date(2024, 11, 28)))
+    follow_up = FollowUp(outcome=outcome, months_after=3, checked_on=checked_on, situation="employed")
+    if accepted:
+        follow_up.full_clean()
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            follow_up.full_clean()
+        assert "28.02.2025" in " ".join(excinfo.value.message_dict["checked_on"])
