@@ -11,7 +11,7 @@ from ksr_portal import roles
 from ksr_portal.imports import PortalCSV
 from ksr_portal.models import UserScope
 from participants.choices import EnrollmentBenefitExclusionChoices
-from participants.models import FollowUp, Outcome
+from participants.models import FollowUp, Outcome, Participant
 from participants.resources import ParticipantResource
 
 from . import factories as f
@@ -200,3 +200,34 @@ def test_a_3_month_follow_up_is_dated_at_least_3_months_after_the_exit(checked_o
         with pytest.raises(ValidationError) as excinfo:
             follow_up.full_clean()
         assert "28.02.2025" in " ".join(excinfo.value.message_dict["checked_on"])
+
+
+# --- the import warns of a namesake as the registration form does -----------------------------------------
+
+
+NAMESAKE_HEADER = "pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia"
+BORN = datetime.date(1975, 3, 3)
+
+
+def namesakes_without_pesel():
+    club = f.ClubFactory(registry_number="KIS/26/001", region=f.RegionFactory(terc="26"))
+    for _n in range(2):
+        f.ParticipantFactory(pesel="", first_name="Jan", last_name="Bezpesela", birth_date=BORN, sex="male")
+    return club
+
+
+def test_an_import_row_of_a_namesake_of_someone_without_a_pesel_is_refused():
+    club = namesakes_without_pesel()
+    raw = f"{NAMESAKE_HEADER}\n{make_pesel(BORN, male=True, serial=7)};Jan;Bezpesela;M;KIS/26/001;01.02.2026"
+    result = import_participants(raw.encode(), coordinator(club))
+    assert any("inna_osoba" in error for error in row_errors(result))
+    assert Participant.objects.filter(last_name="Bezpesela").count() == 2
+
+
+def test_an_import_row_marked_as_a_different_person_makes_a_new_record():
+    club = namesakes_without_pesel()
+    pesel = make_pesel(BORN, male=True, serial=7)
+    raw = f"{NAMESAKE_HEADER};inna_osoba\n{pesel};Jan;Bezpesela;M;KIS/26/001;01.02.2026;tak"
+    result = import_participants(raw.encode(), coordinator(club))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Participant.objects.filter(last_name="Bezpesela").count() == 3
