@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, YearListFilter
+from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, TransitionAdminMixin, YearListFilter
 
 from .models import Activity, Club, Pillar, Service, StaffPosition
 from .resources import ActivityResource, ClubResource
@@ -36,7 +36,7 @@ class ServiceAdmin(ScopedModelAdmin):
 
 
 @admin.register(Club)
-class ClubAdmin(PortalImportExportMixin, ScopedModelAdmin):
+class ClubAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModelAdmin):
     resource_classes = [ClubResource]
     list_display = ["name", "kind", "region", "municipality", "operator", "status", "is_pilot", "under_mayor_auspices"]
     list_filter = ["kind", "status", "region", "is_pilot", "under_mayor_auspices"]
@@ -55,6 +55,8 @@ class ClubAdmin(PortalImportExportMixin, ScopedModelAdmin):
         (_("Services"), {"fields": ["services", "notes"]}),
     ]
     filter_horizontal = ["services"]
+    readonly_fields = ["closed_on"]
+    transitions = Club.transitions
 
 
 class ActivityForm(forms.ModelForm):

@@ -21,6 +21,7 @@ from clubs.models import Activity, Club, Pillar, Service
 from ksr_portal import roles
 from ksr_portal.audit import log_bulk
 from ksr_portal.models import UserScope, UserScopeLevelChoices
+from ksr_portal.workflow import recording_history
 from networks.choices import MeetingKindChoices, NetworkKindChoices
 from networks.models import Meeting, Network, Region
 from participants.choices import (
@@ -49,6 +50,7 @@ from participants.models import (
     Participant,
     Review,
     SocialContract,
+    add_months,
 )
 from stakeholders.choices import (
     MembershipRoleChoices,
@@ -356,6 +358,7 @@ class DemoData:
             else:
                 enrollment.exit_reason = EnrollmentExitReasonChoices.OWN_DECISION
         categories = self.rng.sample(self.categories, k=self.rng.choice([1, 1, 2])) if self.categories else []
+        enrollment.categories_to_save = categories
         _save(enrollment, eligibility_categories=categories)
         steps = [(S.CANDIDATE, S.QUALIFIED, enrollment.qualified_on), (S.QUALIFIED, S.ACTIVE, enrollment.started_on)]
         if not open_:
@@ -433,7 +436,7 @@ class DemoData:
                 vocational_reintegration_achieved=employed,
             )
         )
-        checked = enrollment.exit_on + datetime.timedelta(days=183)
+        checked = add_months(enrollment.exit_on, 6)
         if checked <= DEMO_TODAY:
             _save(
                 FollowUp(
@@ -498,4 +501,6 @@ def generate_demo_data(seed=2026):
     clubs = [c for c in clubs.order_by("pk") if c.municipality_id]
     if not clubs:
         raise CommandError("No active pilot club: load the pilot fixture first (loaddata pilot).")
-    return DemoData(seed).generate(clubs)
+    # The demo people's stays are written as they stand, not walked through each transition.
+    with recording_history():
+        return DemoData(seed).generate(clubs)

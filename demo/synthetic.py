@@ -27,7 +27,16 @@ from participants.choices import (
     OutcomeSituationChoices,
     SocialContractStatusChoices,
 )
-from participants.models import ActionPlan, Attendance, Enrollment, Outcome, Participant, Review, SocialContract
+from participants.models import (
+    ActionPlan,
+    Attendance,
+    EligibilityCategory,
+    Enrollment,
+    Outcome,
+    Participant,
+    Review,
+    SocialContract,
+)
 from stakeholders.models import Membership, Organization
 
 from .pilot import DEMO_TODAY, generate_demo_data, make_nip, make_pesel, require_debug
@@ -261,6 +270,18 @@ class Synthetic:
             Enrollment.objects.filter(participant__last_name__startswith="Synt-")
             .order_by("pk")
             .values_list("pk", flat=True)
+        )
+        # A qualified person has an art. 1 category; the long-term unemployed (point 5) are the most.
+        categories = list(EligibilityCategory.objects.values_list("pk", flat=True))
+        qualified = Enrollment.objects.filter(participant__last_name__startswith="Synt-", qualified_on__isnull=False)
+        through = Enrollment.eligibility_categories.through
+        self.insert(
+            through,
+            (
+                through(enrollment_id=pk, eligibilitycategory_id=self.rng.choice(categories))
+                for pk in qualified.order_by("pk").values_list("pk", flat=True).iterator()
+            ),
+            "art. 1 categories",
         )
         services = list(Service.objects.values_list("pk", flat=True)) or [
             Service.objects.create(pillar=Pillar.objects.first(), name="[SYNT] usługa").pk

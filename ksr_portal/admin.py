@@ -12,6 +12,7 @@ from auditlog.filters import CIDFilter
 from auditlog.models import LogEntry
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
@@ -216,17 +217,22 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.Mo
             raise PermissionDenied
 
 
+class DateOfChangeForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class TransitionAdminMixin:
     """Buttons for a model's state transitions, each opening a small form that runs the model's method.
 
     The model keeps the rules: `transitions` maps a name to (label, from statuses, to status), the
     model has a method of that name taking `on` (the date), `by` (the user) and the fields listed in
     `transition_fields[name]`, and `available_transitions()`. A refused transition shows its reasons
-    on the form and changes nothing.
+    on the form and changes nothing. The status itself is read-only on the change form; a status
+    posted anyway is refused with the model's reason.
     """
 
     transitions = {}
-    transition_form = None
+    transition_form = DateOfChangeForm
     transition_fields = {}
     change_form_template = "admin/transition_change_form.html"
 
@@ -240,6 +246,19 @@ class TransitionAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "status"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "status" in request.POST:
+            obj = self.get_object(request, object_id) if object_id else self.model()
+            obj.status = request.POST["status"]
+            problem = obj.transition_problems().get("status")
+            if problem:
+                self.message_user(request, problem, messages.ERROR)
+                return redirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

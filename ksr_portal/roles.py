@@ -63,7 +63,7 @@ ROLES = {
             "networks.network": ALL,
             "networks.meeting": ALL,
             "networks.animationteam": ALL,
-            "networks.animationdeliverable": ALL,
+            "networks.animationdeliverable": (*ALL, "accept"),
             "stakeholders.organization": ALL,
             "stakeholders.contactperson": ALL,
             "stakeholders.membership": ALL,
@@ -82,6 +82,7 @@ ROLES = {
         | {
             "networks.network": ALL,
             "networks.meeting": ALL,
+            "networks.animationdeliverable": ("view", "change", "accept"),
             "stakeholders.organization": ALL,
             "stakeholders.contactperson": ALL,
             "stakeholders.membership": ALL,

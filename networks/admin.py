@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, ScopedTabularInline, YearListFilter
+from ksr_portal.admin import (
+    PortalImportExportMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    TransitionAdminMixin,
+    YearListFilter,
+)
 from stakeholders.models import Membership
 
 from .models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
@@ -64,6 +70,7 @@ class AnimationDeliverableInline(ScopedTabularInline):
     model = AnimationDeliverable
     extra = 0
     fields = ["kind", "title", "status", "due_on", "delivered_on", "document"]
+    readonly_fields = ["status", "delivered_on"]
 
 
 @admin.register(AnimationTeam)
@@ -76,9 +83,11 @@ class AnimationTeamAdmin(ScopedModelAdmin):
 
 
 @admin.register(AnimationDeliverable)
-class AnimationDeliverableAdmin(ScopedModelAdmin):
+class AnimationDeliverableAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["title", "kind", "team", "status", "due_on", "delivered_on"]
     list_filter = ["kind", "status", "team__region"]
     list_select_related = ["team"]
     search_fields = ["title"]
     autocomplete_fields = ["team"]
+    readonly_fields = ["delivered_on"]
+    transitions = AnimationDeliverable.transitions

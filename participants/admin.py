@@ -147,6 +147,14 @@ class SocialContractTransitionForm(forms.Form):
     reason = forms.CharField(label=_("reason for termination"), widget=forms.Textarea)
 
 
+class EnrollmentForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if "eligibility_categories" in data:  # the model's rules check the categories about to be set
+            self.instance.categories_to_save = data["eligibility_categories"]
+        return data
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModelAdmin):
     resource_classes = [ParticipantResource]
@@ -156,6 +164,7 @@ class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModel
     search_fields = ["participant__last_name", "participant__first_name", "participant__pesel__exact", "club__name"]
     autocomplete_fields = ["participant", "club", "referred_by"]
     formfield_overrides = CHECKBOXES
+    form = EnrollmentForm
     fieldsets = [
         (None, {"fields": ["participant", "club", "status"]}),
         (_("Referral"), {"fields": ["referred_by", "referred_on", "referral_contact"]}),
@@ -200,6 +209,7 @@ class GoalInline(ScopedStackedInline):
     model = Goal
     extra = 0
     fields = ["pillar", "description", "planned_services", "target_date", "status"]
+    readonly_fields = ["status"]
     autocomplete_fields = ["planned_services"]
 
 
@@ -295,6 +305,12 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_signed():
+            return [*readonly, *SocialContractForm.Meta.fields]
+        return readonly
 
 
 class AttendanceInline(ScopedTabularInline):

@@ -1,6 +1,7 @@
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from clubs.models import Activity, Club
@@ -67,6 +68,8 @@ class ParticipantResource(PortalResource):
     eligibility_categories = column(
         "kategorie", "eligibility_categories", ScopedManyToManyWidget(EligibilityCategory, "code")
     )
+    # "tak" when a person of the same names and birth date, registered without a PESEL, is someone else.
+    different_person = column("inna_osoba", None)
     key_columns = ("pesel", "klub_numer_rejestru")
 
     class Meta(PortalResource.Meta):
@@ -74,7 +77,7 @@ class ParticipantResource(PortalResource):
         fields = [
             "pesel", "first_name", "last_name", "sex", "birth_date", "municipality", "club", "applied_on",
             "referred_by", "referred_on", "education_level", "labour_market_status", "long_term_unemployed",
-            "eligibility_categories",
+            "eligibility_categories", "different_person",
         ]  # fmt: skip
         import_id_fields = []
         use_bulk = True
@@ -96,6 +99,17 @@ class ParticipantResource(PortalResource):
             ).select_related("participant", "club")
             for enrollment in open_enrollments:
                 self.open_enrollments[enrollment.participant.pesel, enrollment.club.registry_number] = enrollment
+        # People registered without a PESEL whom a new row's names and birth date match (as on the
+        # registration page), read once for the file's surnames.
+        surnames = sorted({str(name or "").strip().lower() for name in dataset["nazwisko"]} - {""})
+        self.namesakes = set()
+        for start in range(0, len(surnames), 1000):
+            rows = (
+                Participant._base_manager.annotate(surname=Lower("last_name"))
+                .filter(pesel="", anonymised_on__isnull=True, surname__in=surnames[start : start + 1000])
+                .values_list("first_name", "last_name", "birth_date")
+            )
+            self.namesakes |= {(first.casefold(), last.casefold(), born) for first, last, born in rows}
 
     def get_instance(self, instance_loader, row):
         return self.open_enrollments.get((text(row, "pesel"), text(row, "klub_numer_rejestru")))
@@ -112,7 +126,7 @@ class ParticipantResource(PortalResource):
             errors |= error.error_dict
         if "kategorie" in row:  # many-to-many columns are set once the enrollment is saved
             try:
-                instance.imported_categories = self.fields["eligibility_categories"].clean(row, **kwargs)
+                instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
             except ValueError as error:
                 errors["eligibility_categories"] = ValidationError(str(error))
         if errors:
@@ -147,6 +161,20 @@ class ParticipantResource(PortalResource):
             raise ValidationError(
                 "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
             ) from error
+        try:
+            different = BooleanWidget().clean(row.get("inna_osoba"))
+        except ValueError as error:
+            message = _("column „%(column)s”: %(error)s") % {"column": "inna_osoba", "error": error}
+            raise ValidationError(message) from error
+        names = (person.first_name.casefold(), person.last_name.casefold(), person.birth_date)
+        if not different and names in self.namesakes:
+            raise ValidationError(
+                _(
+                    "A person of the same names and date of birth is registered without a PESEL. If it is "
+                    "someone else, write „tak” in the column „inna_osoba”; if it is the same person, register "
+                    "them on the registration page without the PESEL and confirm that it is them."
+                )
+            )
         self.people[pesel] = person  # the same new person in another club's row of the file
         return person
 
@@ -176,8 +204,8 @@ class ParticipantResource(PortalResource):
             self.create_instances.append(instance)
             return
         instance.save()
-        if hasattr(instance, "imported_categories"):
-            instance.eligibility_categories.set(instance.imported_categories)
+        if instance.categories_to_save is not None:
+            instance.eligibility_categories.set(instance.categories_to_save)
         self.after_save_instance(instance, row, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
@@ -195,7 +223,7 @@ class ParticipantResource(PortalResource):
                 through.objects.bulk_create(
                     through(enrollment_id=enrollment.pk, eligibilitycategory_id=category.pk)
                     for enrollment in enrollments
-                    for category in getattr(enrollment, "imported_categories", ())
+                    for category in enrollment.categories_to_save or ()
                 )
                 pks = [enrollment.pk for enrollment in enrollments]
                 if Enrollment.objects.restrict(self.user, "change").filter(pk__in=pks).count() != len(pks):
@@ -211,7 +239,7 @@ class ParticipantResource(PortalResource):
 
     def dehydrate_eligibility_categories(self, enrollment):
         if enrollment.pk is None:  # a new row of the import, inserted with its batch
-            categories = getattr(enrollment, "imported_categories", ())
+            categories = enrollment.categories_to_save or ()
         else:
             categories = enrollment.eligibility_categories.all()
         return ",".join(category.code for category in categories)

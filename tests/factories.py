@@ -16,6 +16,7 @@ from factory.django import DjangoModelFactory
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, Club, Pillar, Service, StaffPosition
 from demo.pilot import make_nip, make_pesel
+from ksr_portal.workflow import recording_history
 from networks.choices import (
     DeliverableKindChoices,
     MeetingKindChoices,
@@ -25,6 +26,7 @@ from networks.choices import (
 from networks.models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
 from participants.choices import (
     ConsentPurposeChoices,
+    EnrollmentBenefitExclusionChoices,
     EnrollmentExitReasonChoices,
     EnrollmentStatusChoices,
     OutcomeSituationChoices,
@@ -84,6 +86,12 @@ class ModelFactory(DjangoModelFactory):
     class Meta:
         abstract = True
         skip_postgeneration_save = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A factory makes a record as it stands: a test needs an active enrollment without its history.
+        with recording_history():
+            return super()._create(model_class, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +356,15 @@ class EnrollmentFactory(ModelFactory):
     applied_on = datetime.date(2024, 2, 1)
     qualified_on = datetime.date(2024, 2, 5)
     started_on = datetime.date(2024, 2, 10)
-    eligibility_categories = m2m("eligibility_categories")
+    benefit_exclusion = EnrollmentBenefitExclusionChoices.NONE
+
+    @factory.post_generation
+    def eligibility_categories(obj, create, extracted, **kwargs):
+        """A qualified person has an art. 1 category: the long-term unemployed, unless the test gives others."""
+        if create and extracted is None and obj.qualified_on:
+            extracted = [EligibilityCategoryFactory(code="5")]
+        if create and extracted:
+            obj.eligibility_categories.set(extracted)
 
     class Params:
         completed = factory.Trait(

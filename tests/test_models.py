@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CheckConstraint
 
 from clubs.models import Pillar
+from ksr_portal.workflow import recording_history
 from networks.models import AnimationTeam, Network
 from participants.models import EligibilityCategory, Enrollment, Participant
 from stakeholders.models import Membership
@@ -52,8 +53,11 @@ def constraint_of(model, name):
 
 
 def assert_refused(obj, error_key, constraint=None):
-    """full_clean() fails with exactly this error (for a model constraint: its own message)."""
-    with pytest.raises(ValidationError) as exc:
+    """full_clean() fails with exactly this error (for a model constraint: its own message).
+
+    A status set by hand here stands for a state the record could be in, so only the rule is checked,
+    not that a status changes only through transitions (tests/test_transitions.py)."""
+    with pytest.raises(ValidationError) as exc, recording_history():
         obj.full_clean()
     errors = exc.value.message_dict
     assert set(errors) == {error_key}, errors
@@ -63,7 +67,7 @@ def assert_refused(obj, error_key, constraint=None):
 
 def assert_database_refuses(obj, constraint=None):
     """Saving without validation is refused by the database; a named CHECK shows in the error on both engines."""
-    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+    with pytest.raises(IntegrityError) as exc, transaction.atomic(), recording_history():
         obj.save()
     if constraint and isinstance(constraint_of(type(obj), constraint), CheckConstraint):
         assert constraint in str(exc.value)
@@ -596,7 +600,7 @@ CHOICE_CONSTRAINTS = [
 )
 def test_unknown_choice_is_refused(factory, field, value, constraint):
     obj = mutate(factory(), **{field: value})
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, recording_history():
         obj.full_clean()
     assert field in exc.value.message_dict
     assert_database_refuses(obj, constraint)

@@ -11,14 +11,30 @@ from ksr_portal.collation import Polish
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
 from ksr_portal.validators import validate_postal_code
+from ksr_portal.workflow import StateMachine
 
 from ..choices import ClubKindChoices, ClubStatusChoices
 
+S = ClubStatusChoices
+CLUB_TRANSITIONS = {
+    "contract": (_("Record the grant agreement"), [S.PLANNED], S.CONTRACTED),
+    "start": (_("Start activity"), [S.PLANNED, S.CONTRACTED], S.ACTIVE),
+    "suspend": (_("Suspend"), [S.ACTIVE], S.SUSPENDED),
+    "resume": (_("Resume activity"), [S.SUSPENDED], S.ACTIVE),
+    "close": (_("Close"), [S.PLANNED, S.CONTRACTED, S.ACTIVE, S.SUSPENDED], S.CLOSED),
+}
 
-class Club(TimestampedModel):
-    """A social integration club (KIS) or centre (CIS), as entered in the voivode's registry."""
+
+class Club(StateMachine, TimestampedModel):
+    """A social integration club (KIS) or centre (CIS), as entered in the voivode's registry.
+
+    A club already working when it is entered in the portal is registered as active; suspending and
+    closing are transitions of a registered club, and a closed club stays closed.
+    """
 
     scope_paths = ScopePaths(region="region", club="pk")
+    transitions = CLUB_TRANSITIONS
+    initial_statuses = [S.PLANNED, S.CONTRACTED, S.ACTIVE]
 
     kind = models.CharField(
         verbose_name=_("kind"),
@@ -219,3 +235,19 @@ class Club(TimestampedModel):
             errors["grant_amount"] = _("A pilot club's grant cannot exceed %(cap)s PLN.") % {"cap": cap}
         if errors:
             raise ValidationError(errors)
+
+    def contract(self, on, by=None):
+        self.apply_transition("contract", on, [])
+
+    def start(self, on, by=None):
+        """The club starts its activity; the date is recorded unless the registry already gives it."""
+        self.apply_transition("start", on, [], activity_started_on=self.activity_started_on or on)
+
+    def suspend(self, on, by=None):
+        self.apply_transition("suspend", on, [])
+
+    def resume(self, on, by=None):
+        self.apply_transition("resume", on, [])
+
+    def close(self, on, by=None):
+        self.apply_transition("close", on, [], closed_on=on)

@@ -10,6 +10,7 @@ from ksr_portal.scoping import ScopePaths
 from ksr_portal.validators import (
     validate_document,
 )
+from ksr_portal.workflow import StateMachine
 
 from ..choices import (
     DeliverableKindChoices,
@@ -54,10 +55,25 @@ class AnimationTeam(TimestampedModel):
         return self.name
 
 
-class AnimationDeliverable(TimestampedModel):
-    """A document an animation team owes: the animation plan or its recommendations."""
+D = DeliverableStatusChoices
+DELIVERABLE_TRANSITIONS = {
+    "start": (_("Start work"), [D.PLANNED], D.IN_PROGRESS),
+    "submit": (_("Submit"), [D.PLANNED, D.IN_PROGRESS], D.SUBMITTED),
+    "send_back": (_("Send back for corrections"), [D.SUBMITTED], D.IN_PROGRESS),
+    "accept": (_("Accept"), [D.SUBMITTED], D.ACCEPTED),
+}
+
+
+class AnimationDeliverable(StateMachine, TimestampedModel):
+    """A document an animation team owes: the animation plan or its recommendations.
+
+    The team submits it; whoever commissioned it accepts it or sends it back: ROPS staff of the region
+    or the national coordinator (the `accept` permission), never the animators who wrote it.
+    """
 
     scope_paths = ScopePaths(region="team__region")
+    transitions = DELIVERABLE_TRANSITIONS
+    initial_statuses = [D.PLANNED]
 
     team = models.ForeignKey(
         verbose_name=_("animation team"),
@@ -101,6 +117,7 @@ class AnimationDeliverable(TimestampedModel):
         ordering = ["team", "due_on"]
         verbose_name = _("animation deliverable")
         verbose_name_plural = _("animation deliverables")
+        permissions = [("accept_animationdeliverable", _("Can accept or send back an animation deliverable"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=DeliverableKindChoices.values),
@@ -122,3 +139,20 @@ class AnimationDeliverable(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    def start(self, on, by=None):
+        self.apply_transition("start", on, [])
+
+    def submit(self, on, by=None):
+        self.apply_transition("submit", on, [], delivered_on=on)
+
+    def send_back(self, on, by=None):
+        self.apply_transition("send_back", on, self._acceptance_problems(by), delivered_on=None)
+
+    def accept(self, on, by=None):
+        self.apply_transition("accept", on, self._acceptance_problems(by))
+
+    def _acceptance_problems(self, by):
+        if by is None or not by.has_perm("networks.accept_animationdeliverable"):
+            return [_("Only ROPS staff or the national coordinator accept a deliverable or send it back.")]
+        return []

@@ -1,5 +1,6 @@
 """The social contract of a stay and its obligations."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +22,29 @@ SOCIAL_CONTRACT_TRANSITIONS = {
     ),
 }
 
+# What the parties signed: from then on it changes only by an annex (extend) or the contract's end.
+SIGNED_CONTENT = [
+    "enrollment",
+    "number",
+    "referring_organization",
+    "social_worker",
+    "valid_from",
+    "valid_until",
+    "situation_assessment",
+    "participant_obligations",
+    "worker_obligations",
+    "signed_on",
+    "termination_reason",
+    "fulfilment_assessment",
+]
+
 
 class SocialContract(StateMachine, TimestampedModel):
     """A social contract (art. 108 of the Social Assistance Act): the condition of attending a KIS."""
 
     scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
     transitions = SOCIAL_CONTRACT_TRANSITIONS
+    initial_statuses = [SocialContractStatusChoices.DRAFT]
 
     enrollment = models.ForeignKey(
         verbose_name=_("enrollment"),
@@ -133,6 +151,18 @@ class SocialContract(StateMachine, TimestampedModel):
 
     def __str__(self):
         return _("Contract %(number)s") % {"number": self.number}
+
+    def is_signed(self):
+        """Signed as the database holds it: a contract that is or was in force."""
+        return self.stored_status() not in (None, SocialContractStatusChoices.DRAFT)
+
+    def transition_problems(self):
+        problems = super().transition_problems()
+        if self.is_signed() and self.changed_outside_transition(SIGNED_CONTENT):
+            problems[NON_FIELD_ERRORS] = _(
+                "A signed contract changes only by its actions: an extension, settlement or termination."
+            )
+        return problems
 
     def goals_problem(self, goals):
         """A reason to refuse linking these goals, or None: they must be goals of this enrollment's plan."""

@@ -106,6 +106,7 @@ class Enrollment(StateMachine, TimestampedModel):
 
     scope_paths = ScopePaths(region="club__region", club="club")
     transitions = ENROLLMENT_TRANSITIONS
+    initial_statuses = [EnrollmentStatusChoices.CANDIDATE]
 
     participant = models.ForeignKey(
         verbose_name=_("participant"),
@@ -239,6 +240,10 @@ class Enrollment(StateMachine, TimestampedModel):
         editable=False,
         help_text=_("Kept for reports, so that they stay the same after the person is anonymised."),
     )
+
+    # The categories a form or an import is about to set, which clean() checks: many-to-many rows are
+    # written after the enrollment itself. None: the categories it has.
+    categories_to_save = None
 
     class Meta:
         ordering = ["-applied_on"]
@@ -379,8 +384,29 @@ class Enrollment(StateMachine, TimestampedModel):
         # Also a constraint; checked here without a query, so that a bulk import can rely on clean().
         if self.referred_on and self.applied_on and self.referred_on > self.applied_on:
             errors["referred_on"] = _("The referral cannot be dated after the application.")
+        if self.status in (EnrollmentStatusChoices.QUALIFIED, EnrollmentStatusChoices.ACTIVE):
+            errors |= self.eligibility_errors()
         if errors:
             raise ValidationError(errors)
+
+    def eligibility_errors(self):
+        """What art. 1 no longer allows a qualified or active participant: leaving is recorded instead."""
+        errors = {}
+        if self.categories_to_save is not None:
+            has_category = bool(self.categories_to_save)
+        else:
+            has_category = self.pk is not None and self.eligibility_categories.exists()
+        if not has_category:
+            errors["eligibility_categories"] = _(
+                "A qualified or active participant keeps at least one eligibility category of art. 1 ust. 2; "
+                "if they no longer qualify, record their leaving."
+            )
+        if self.benefit_exclusion != EnrollmentBenefitExclusionChoices.NONE:
+            errors["benefit_exclusion"] = _(
+                "A qualified or active participant cannot be excluded by art. 1 ust. 3; "
+                "if they are excluded now, record their leaving."
+            )
+        return errors
 
 
 class EnrollmentStatusChange(TimestampedModel):

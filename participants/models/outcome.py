@@ -1,5 +1,6 @@
 """The outcome of a stay and the follow-ups after it."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from ksr_portal.models import TimestampedModel
 from ksr_portal.scoping import ScopePaths
 
-from ..choices import FollowUpMonthsChoices, OutcomeSituationChoices
+from ..choices import EnrollmentStatusChoices, FollowUpMonthsChoices, OutcomeSituationChoices
+from .plan import add_months
+
+# A transferred person's stay goes on in the next club, whose exit has the outcome.
+LEFT_WITH_AN_OUTCOME = [EnrollmentStatusChoices.COMPLETED, EnrollmentStatusChoices.DROPPED_OUT]
 
 
 class Outcome(TimestampedModel):
@@ -60,6 +65,12 @@ class Outcome(TimestampedModel):
 
     def __str__(self):
         return f"{self.enrollment}: {self.get_situation_display()}"
+
+    def clean(self):
+        if self.enrollment_id and self.enrollment.status not in LEFT_WITH_AN_OUTCOME:
+            raise ValidationError(
+                {"enrollment": _("An outcome is recorded once the person has left: completed or dropped out.")}
+            )
 
 
 class FollowUp(TimestampedModel):
@@ -114,3 +125,15 @@ class FollowUp(TimestampedModel):
 
     def __str__(self):
         return f"{self.outcome.enrollment} — {self.get_months_after_display()}"
+
+    def clean(self):
+        exit_on = self.outcome.enrollment.exit_on if self.outcome_id else None
+        if exit_on and self.checked_on and self.months_after in FollowUpMonthsChoices.values:
+            due = add_months(exit_on, self.months_after)
+            if self.checked_on < due:
+                raise ValidationError(
+                    {
+                        "checked_on": _("This follow-up is made on %(date)s or later, %(months)d months after leaving.")
+                        % {"date": due.strftime("%d.%m.%Y"), "months": self.months_after}
+                    }
+                )

@@ -29,12 +29,14 @@ def add_months(day, months):
             continue
 
 
+G = GoalStatusChoices
+UNSETTLED_GOAL = [G.OPEN, G.PARTLY_ACHIEVED, G.NOT_ACHIEVED]
 GOAL_TRANSITIONS = {
-    "revise": (
-        _("Revise"),
-        [GoalStatusChoices.OPEN, GoalStatusChoices.PARTLY_ACHIEVED, GoalStatusChoices.NOT_ACHIEVED],
-        GoalStatusChoices.REVISED,
-    ),
+    "achieve": (_("Mark as achieved"), UNSETTLED_GOAL, G.ACHIEVED),
+    "partly_achieve": (_("Mark as partly achieved"), [G.OPEN, G.NOT_ACHIEVED], G.PARTLY_ACHIEVED),
+    "not_achieve": (_("Mark as not achieved"), [G.OPEN, G.PARTLY_ACHIEVED], G.NOT_ACHIEVED),
+    "withdraw": (_("Withdraw"), UNSETTLED_GOAL, G.WITHDRAWN),
+    "revise": (_("Revise"), UNSETTLED_GOAL, G.REVISED),
 }
 
 
@@ -93,6 +95,7 @@ class Goal(StateMachine, TimestampedModel):
     scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
 
     transitions = GOAL_TRANSITIONS
+    initial_statuses = [GoalStatusChoices.OPEN]
 
     plan = models.ForeignKey(
         verbose_name=_("plan"),
@@ -154,6 +157,18 @@ class Goal(StateMachine, TimestampedModel):
     def clean(self):
         if self.pk and Goal.objects.filter(pk=self.pk, status=GoalStatusChoices.REVISED).exists():
             raise ValidationError(_("A revised goal is kept as it was for the record; change its new version."))
+
+    def achieve(self, on, by=None):
+        self.apply_transition("achieve", on, [])
+
+    def partly_achieve(self, on, by=None):
+        self.apply_transition("partly_achieve", on, [])
+
+    def not_achieve(self, on, by=None):
+        self.apply_transition("not_achieve", on, [])
+
+    def withdraw(self, on, by=None):
+        self.apply_transition("withdraw", on, [])
 
     def revise(self, on, description, target_date=None, by=None):
         """Replace this goal by a new version; this one stays, marked as revised, for the record."""

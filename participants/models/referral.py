@@ -23,6 +23,7 @@ class Referral(StateMachine, TimestampedModel):
 
     scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
     transitions = REFERRAL_TRANSITIONS
+    initial_statuses = [ReferralStatusChoices.SENT]
 
     enrollment = models.ForeignKey(
         verbose_name=_("enrollment"),
