@@ -31,10 +31,11 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from .audit import is_audited, log_access, log_export, logged_models
+from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
+from .scoping import may_view
 
 
 def restricted(queryset, user, action="view"):
@@ -394,10 +395,55 @@ admin.site.unregister(LogEntry)
 
 @admin.register(LogEntry)
 class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
-    """auditlog's list of the audit trail, which grows by every write: no whole-log count or scan for its years."""
+    """auditlog's list of the audit trail, which grows by every write: no whole-log count or scan for its years.
+
+    An entry of a kind of record the reader may not view shows the record's pseudonym and the names of
+    the changed fields only, links nowhere, and is not found by what it says (`audit.py`).
+    """
 
     date_hierarchy = None
     list_filter = ["action", AuditedModelFilter, CIDFilter, ("timestamp", YearListFilter)]
+    # What the entry says of its record: searched only where the reader may read it.
+    identity_search_fields = {"object_repr", "changes"}
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None and not shows_identity(request.user, entry):
+            entry.object_repr = pseudonym(entry)  # the page's title and breadcrumbs name the entry by it
+        return entry
+
+    def get_search_results(self, request, queryset, search_term):
+        types = ContentType.objects.get_for_models(*logged_models())
+        hidden = [kind.pk for model, kind in types.items() if not may_view(request.user, model)]
+        if not (hidden and search_term):
+            return super().get_search_results(request, queryset, search_term)
+        fields = self.get_search_fields(request)
+        for word in smart_split(search_term):
+            open_fields = Q(
+                *[Q(**{f"{name}__icontains": word}) for name in fields if name not in self.identity_search_fields],
+                _connector=Q.OR,
+            )
+            identity = Q(*[Q(**{f"{name}__icontains": word}) for name in self.identity_search_fields], _connector=Q.OR)
+            queryset = queryset.filter(open_fields | (identity & ~Q(content_type__in=hidden)))
+        return queryset, False
+
+    @admin.display(description=_("Resource"))
+    def resource_url(self, entry):
+        if shows_identity(self.request.user, entry):
+            return super().resource_url(entry)
+        return pseudonym(entry)
+
+    @admin.display(description=_("Changes"))
+    def msg_short(self, entry):
+        if shows_identity(self.request.user, entry):
+            return super().msg_short(entry)
+        return changed_fields(entry)
+
+    @admin.display(description=_("Changes"))
+    def msg(self, entry):
+        if shows_identity(self.request.user, entry):
+            return super().msg(entry)
+        return changed_fields(entry)
 
 
 # django-axes's logs of sign-ins grow in the same way.

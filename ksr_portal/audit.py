@@ -2,13 +2,24 @@
 
 Saves and deletes are logged by auditlog's signals; reads of a person's record and exports are logged
 here with `log_access`; writes that bypass signals (`bulk_create`, `update()`) must call `log_bulk`.
+
+A reader of the trail who may not view a kind of record (the national coordinator and a person's
+data) sees who touched which record when, never what the record says: its entries name the record by
+its kind and a pseudonym instead of its text, list the changed fields without their values, and do
+not link to it. The pseudonym is an HMAC of the secret key over the kind and the primary key, so the
+same record has the same pseudonym in every entry, while the key (which the portal's addresses and
+files carry) cannot be told from it.
 """
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from auditlog.render import get_field_verbose_name
 from auditlog.signals import accessed
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.utils.crypto import salted_hmac
+
+from .scoping import may_view
 
 
 def register_personal_data(*models, mask_fields=(), m2m_fields=()):
@@ -28,6 +39,27 @@ def is_audited(model):
 def logged_models():
     """Every kind of record the trail holds: auditlog's registry, and regions, whose reports' exports are logged."""
     return [*auditlog.get_models(), apps.get_model("networks", "Region")]
+
+
+def shows_identity(user, entry):
+    """Whether `user` may read what `entry` says of its record: only if they may view such records."""
+    model = entry.content_type.model_class()
+    return model is not None and may_view(user, model)
+
+
+def pseudonym(entry):
+    """The record of `entry` as its kind and a stable pseudonym, e.g. "uczestnik #3f9a0c1d2b4e"."""
+    digest = salted_hmac(
+        "ksr_portal.audit.pseudonym", f"{entry.content_type.app_label}.{entry.content_type.model}:{entry.object_pk}"
+    )
+    model = entry.content_type.model_class()
+    kind = model._meta.verbose_name if model else entry.content_type.model
+    return f"{kind} #{digest.hexdigest()[:12]}"
+
+
+def changed_fields(entry):
+    """The names of the fields `entry` changed, without their values."""
+    return ", ".join(str(get_field_verbose_name(entry, name)) for name in entry.changes_dict)
 
 
 def log_access(instance):

@@ -116,6 +116,7 @@ ROLES = {
             "participants.participant": NO_DELETE,
             "participants.consent": NO_DELETE,
             "participants.enrollment": NO_DELETE,
+            "participants.referral": NO_DELETE,
             "participants.actionplan": NO_DELETE,
             "participants.goal": ALL,
             "participants.review": ALL,

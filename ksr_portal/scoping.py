@@ -35,6 +35,12 @@ def user_scope(user):
         return None
 
 
+def may_view(user, model):
+    """Whether `user` may view any row of `model`: the permission `restrict()` asks for before the scope."""
+    opts = model._meta
+    return user.is_authenticated and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
 def _is_multivalued(model, path):
     for name in path.split(LOOKUP_SEP):
         if name == "pk":

@@ -14,7 +14,18 @@ from django.utils.translation import gettext as _
 from clubs.models import Pillar
 
 from .choices import AttendanceStatusChoices
-from .models import Attendance, Consent, Enrollment, Goal, Referral
+from .models import (
+    Attendance,
+    Consent,
+    Enrollment,
+    EnrollmentStatusChange,
+    FollowUp,
+    Goal,
+    Referral,
+    Review,
+    SocialContract,
+)
+from .visibility import ACTION_PLAN, OUTCOME, REFERRALS, SOCIAL_CONTRACTS, STATUS_CHANGES, visible_sections
 
 PRESENT = Q(status=AttendanceStatusChoices.PRESENT)
 
@@ -45,28 +56,44 @@ def plain(hours):
 
 
 def timeline_events(participant, user):
-    """Every step of the person's journey in the clubs within the user's scope, in date order."""
+    """Every step of the person's journey in the clubs within the user's scope, in date order.
+
+    Only the steps of the sections of a person's record the user may see (`visibility.py`).
+    """
+    shown = visible_sections(user)
+    related = ["club", "referred_by"]
+    prefetches = []
+    if STATUS_CHANGES in shown:
+        prefetches.append(Prefetch("status_changes", EnrollmentStatusChange.objects.restrict(user)))
+    if ACTION_PLAN in shown:
+        related.append("action_plan")
+        goals = Goal.objects.restrict(user).select_related("pillar", "replaces")
+        prefetches += [
+            Prefetch("action_plan__goals", goals),
+            Prefetch("action_plan__reviews", Review.objects.restrict(user)),
+        ]
+    if SOCIAL_CONTRACTS in shown:
+        prefetches.append(Prefetch("social_contracts", SocialContract.objects.restrict(user)))
+    if REFERRALS in shown:
+        referrals = Referral.objects.restrict(user).select_related("organization", "service")
+        prefetches.append(Prefetch("referrals", referrals))
+    if OUTCOME in shown:
+        related.append("outcome")
+        prefetches.append(Prefetch("outcome__follow_ups", FollowUp.objects.restrict(user)))
     enrollments = (
         Enrollment.objects.restrict(user)
         .filter(participant=participant)
-        .select_related("club", "referred_by", "action_plan", "outcome")
-        .prefetch_related(
-            "status_changes",
-            Prefetch("action_plan__goals", Goal.objects.select_related("pillar", "replaces")),
-            "action_plan__reviews",
-            "social_contracts",
-            Prefetch("referrals", Referral.objects.select_related("organization", "service")),
-            "outcome__follow_ups",
-        )
+        .select_related(*related)
+        .prefetch_related(*prefetches)
     )
     events = []
     for enrollment in enrollments:
         club = enrollment.club
         referral = f" ({_('referred by')} {enrollment.referred_by})" if enrollment.referred_by else ""
         events.append(Event(enrollment.applied_on, _("Application"), f"{club}{referral}"))
-        for change in enrollment.status_changes.all():
+        for change in enrollment.status_changes.all() if STATUS_CHANGES in shown else ():
             events.append(Event(change.changed_on, _("Status"), f"{club}: {change}"))
-        plan = getattr(enrollment, "action_plan", None)
+        plan = getattr(enrollment, "action_plan", None) if ACTION_PLAN in shown else None
         if plan:
             events.append(Event(plan.drawn_up_on, _("Individual Action Plan"), _("Plan drawn up")))
             for goal in plan.goals.all():
@@ -80,7 +107,7 @@ def timeline_events(participant, user):
                     events.append(Event(plan.drawn_up_on, _("Goal"), f"{goal} [{goal.get_status_display()}]"))
             for review in plan.reviews.all():
                 events.append(Event(review.reviewed_on, _("Plan review"), review.progress))
-        for contract in enrollment.social_contracts.all():
+        for contract in enrollment.social_contracts.all() if SOCIAL_CONTRACTS in shown else ():
             text = _("%(contract)s, valid %(start)s–%(end)s, %(status)s") % {
                 "contract": contract,
                 "start": contract.valid_from.strftime("%d.%m.%Y"),
@@ -88,19 +115,20 @@ def timeline_events(participant, user):
                 "status": contract.get_status_display(),
             }
             events.append(Event(contract.signed_on or contract.valid_from, _("Social contract"), text))
-        for referral in enrollment.referrals.all():
+        for referral in enrollment.referrals.all() if REFERRALS in shown else ():
             events.append(Event(referral.sent_on, _("Referral to a partner"), str(referral)))
             if referral.answered_on:
                 events.append(Event(referral.answered_on, _("Partner's answer"), referral.answer or str(referral)))
             if referral.completed_on:
                 events.append(Event(referral.completed_on, _("Referral completed"), str(referral)))
-        outcome = getattr(enrollment, "outcome", None)
+        outcome = getattr(enrollment, "outcome", None) if OUTCOME in shown else None
         if outcome:
             events.append(Event(outcome.recorded_on, _("Outcome"), outcome.get_situation_display()))
             for follow_up in outcome.follow_ups.all():
                 events.append(Event(follow_up.checked_on, _("Follow-up"), str(follow_up)))
     months = (
-        Attendance.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        Attendance.objects.restrict(user)
+        .filter(enrollment__in=[e.pk for e in enrollments])
         .annotate(month=TruncMonth("activity__held_on"))
         .values("enrollment__club__name", "month")
         .annotate(total=Count("pk"), present=Count("pk", filter=PRESENT), hours=Sum("activity__hours", filter=PRESENT))

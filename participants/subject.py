@@ -2,12 +2,14 @@
 
 One structure feeds both the JSON download and the printable page. A coordinator gets the person and
 only their own club's enrollments with everything hanging from them; another club's records of the
-same person are out of scope and simply absent.
+same person are out of scope and simply absent. A role that may not see a section of the record
+(`visibility.py`: an instructor and the plan, for one) gets no such key at all.
 """
 
 from django.db.models import Prefetch
 
-from .models import Attendance, Consent, Enrollment, Goal, Referral, Review, SocialContract
+from .models import Attendance, Consent, Enrollment, FollowUp, Goal, Referral, Review, SocialContract
+from .visibility import ACTION_PLAN, ATTENDANCE, CONSENTS, OUTCOME, REFERRALS, SOCIAL_CONTRACTS, visible_sections
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 SINGLE_OBJECTS = {"enrollment", "action_plan", "outcome"}
@@ -40,44 +42,60 @@ def fields_of(obj):
 
 
 def subject_record(participant, user):
+    """The person's record as `user` may see it: only the sections of `visible_sections(user)`."""
+    shown = visible_sections(user)
+    related = ["club", "referred_by"]
+    prefetches = ["eligibility_categories"]
+    if ACTION_PLAN in shown:
+        related.append("action_plan")
+        goals = Goal.objects.restrict(user).select_related("pillar").prefetch_related("planned_services")
+        prefetches += [
+            Prefetch("action_plan__goals", goals),
+            Prefetch("action_plan__reviews", Review.objects.restrict(user)),
+        ]
+    if SOCIAL_CONTRACTS in shown:
+        contracts = SocialContract.objects.restrict(user).select_related("referring_organization")
+        prefetches.append(Prefetch("social_contracts", contracts))
+    if REFERRALS in shown:
+        referrals = Referral.objects.restrict(user).select_related("organization", "service", "offer")
+        prefetches.append(Prefetch("referrals", referrals))
+    if ATTENDANCE in shown:
+        attendance = Attendance.objects.restrict(user).select_related("activity").order_by("activity__held_on")
+        prefetches.append(Prefetch("attendances", attendance))
+    if OUTCOME in shown:
+        related.append("outcome")
+        prefetches.append(Prefetch("outcome__follow_ups", FollowUp.objects.restrict(user)))
     enrollments = (
         Enrollment.objects.restrict(user)
         .filter(participant=participant)
-        .select_related("club", "referred_by", "action_plan", "outcome")
-        .prefetch_related(
-            "eligibility_categories",
-            Prefetch("action_plan__goals", Goal.objects.select_related("pillar").prefetch_related("planned_services")),
-            Prefetch("action_plan__reviews", Review.objects.all()),
-            Prefetch("social_contracts", SocialContract.objects.select_related("referring_organization")),
-            Prefetch("referrals", Referral.objects.select_related("organization", "service", "offer")),
-            Prefetch("attendances", Attendance.objects.select_related("activity").order_by("activity__held_on")),
-            "outcome__follow_ups",
-        )
+        .select_related(*related)
+        .prefetch_related(*prefetches)
         .order_by("applied_on")
     )
     records = []
     for enrollment in enrollments:
-        plan = getattr(enrollment, "action_plan", None)
-        outcome = getattr(enrollment, "outcome", None)
-        records.append(
-            {
-                "enrollment": fields_of(enrollment),
-                "action_plan": fields_of(plan),
-                "goals": [fields_of(goal) for goal in plan.goals.all()] if plan else [],
-                "reviews": [fields_of(review) for review in plan.reviews.all()] if plan else [],
-                "social_contracts": [fields_of(contract) for contract in enrollment.social_contracts.all()],
-                "referrals": [fields_of(referral) for referral in enrollment.referrals.all()],
-                "attendance": [fields_of(attendance) for attendance in enrollment.attendances.all()],
-                "outcome": fields_of(outcome),
-                "follow_ups": [fields_of(follow_up) for follow_up in outcome.follow_ups.all()] if outcome else [],
-            }
-        )
-    consents = Consent.objects.restrict(user).filter(participant=participant).order_by("given_on")
-    return {
-        "participant": fields_of(participant),
-        "consents": [fields_of(consent) for consent in consents],
-        "enrollments": records,
-    }
+        item = {"enrollment": fields_of(enrollment)}
+        if ACTION_PLAN in shown:
+            plan = getattr(enrollment, "action_plan", None)
+            item["action_plan"] = fields_of(plan)
+            item["goals"] = [fields_of(goal) for goal in plan.goals.all()] if plan else []
+            item["reviews"] = [fields_of(review) for review in plan.reviews.all()] if plan else []
+        if SOCIAL_CONTRACTS in shown:
+            item["social_contracts"] = [fields_of(contract) for contract in enrollment.social_contracts.all()]
+        if REFERRALS in shown:
+            item["referrals"] = [fields_of(referral) for referral in enrollment.referrals.all()]
+        if ATTENDANCE in shown:
+            item["attendance"] = [fields_of(attendance) for attendance in enrollment.attendances.all()]
+        if OUTCOME in shown:
+            outcome = getattr(enrollment, "outcome", None)
+            item["outcome"] = fields_of(outcome)
+            item["follow_ups"] = [fields_of(follow_up) for follow_up in outcome.follow_ups.all()] if outcome else []
+        records.append(item)
+    record = {"participant": fields_of(participant), "enrollments": records}
+    if CONSENTS in shown:
+        consents = Consent.objects.restrict(user).filter(participant=participant).order_by("given_on")
+        record["consents"] = [fields_of(consent) for consent in consents]
+    return record
 
 
 def as_json(record):
@@ -92,8 +110,8 @@ def as_json(record):
             for key, value in item.items()
         }
 
-    return {
-        "participant": plain(record["participant"]),
-        "consents": [plain(rows) for rows in record["consents"]],
-        "enrollments": [plain_enrollment(item) for item in record["enrollments"]],
-    }
+    data = {"participant": plain(record["participant"])}
+    if "consents" in record:
+        data["consents"] = [plain(rows) for rows in record["consents"]]
+    data["enrollments"] = [plain_enrollment(item) for item in record["enrollments"]]
+    return data

@@ -25,6 +25,7 @@ from .journey import hours_by_pillar, timeline_events
 from .models import Attendance, Consent, Enrollment, Participant, active_on
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
+from .visibility import visible_sections
 from .worklist import absent, contracts_ending, follow_ups_due, reviews_due
 
 
@@ -215,6 +216,7 @@ def worklist(request):
         {
             "club": club,
             "today": today,
+            "sections": visible_sections(request.user),
             "reviews": reviews_due(request.user, today),
             "contracts": contracts_ending(request.user, today),
             "absent": absent(request.user, today),

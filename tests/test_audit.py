@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+from ksr_portal.admin import AuditTrailAdmin
 from ksr_portal.audit import log_bulk
 from participants.models import Participant
 from tests import factories
@@ -111,3 +112,71 @@ def test_bulk_writes_are_logged_explicitly(superuser):
     logged = LogEntry.objects.filter(action=LogEntry.Action.UPDATE, content_type__model="participant")
     assert sorted(int(e.object_pk) for e in logged) == sorted(pks)
     assert all(e.actor == superuser for e in logged)
+
+
+@pytest.fixture
+def national_coordinator():
+    from ksr_portal import roles
+    from ksr_portal.models import UserScope
+
+    user = factories.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(roles.NATIONAL_COORDINATOR))
+    UserScope.objects.create(user=user, level="national")
+    return user
+
+
+@pytest.fixture
+def logged_person():
+    """A person and their enrollment under an art. 1 category, created and then read (three entries)."""
+    participant = factories.ParticipantFactory(first_name="Anna", last_name="Ukryta")
+    category = factories.EligibilityCategoryFactory(code="2")
+    enrollment = factories.EnrollmentFactory(participant=participant)
+    enrollment.eligibility_categories.set([category])
+    log_bulk(Participant, [participant.pk], LogEntry.Action.ACCESS)
+    return participant, enrollment, str(category)
+
+
+@pytest.mark.django_db
+def test_the_national_coordinator_audits_who_touched_which_record_without_identities(
+    client, national_coordinator, superuser, logged_person
+):
+    participant, enrollment, category = logged_person
+    category_entry = LogEntry.objects.get_for_object(enrollment).filter(changes__icontains="eligibility").get()
+    category_detail = reverse("admin:auditlog_logentry_change", args=[category_entry.pk])
+    record_url = reverse("admin:participants_participant_change", args=[participant.pk])
+    changelist = reverse("admin:auditlog_logentry_changelist")
+    entry = LogEntry.objects.get_for_object(participant).filter(action=LogEntry.Action.CREATE).get()
+    detail = reverse("admin:auditlog_logentry_change", args=[entry.pk])
+
+    client.force_login(superuser)
+    page = client.get(changelist).content.decode()
+    assert "Ukryta" in page and record_url in page
+    assert "Ukryta" in client.get(detail).content.decode()
+    assert category in client.get(category_detail).content.decode()
+    assert client.get(changelist, {"q": "Ukryta"}).context["cl"].result_count >= 2
+
+    client.force_login(national_coordinator)
+    response = client.get(changelist)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ukryta" not in page and "Anna" not in page and category not in page
+    assert record_url not in page
+    pseudonyms = {
+        e.object_pk: AuditTrailAdmin.resource_url(response.context["cl"].model_admin, e)
+        for e in response.context["cl"].result_list
+        if e.content_type.model == "participant"
+    }
+    assert len(set(pseudonyms.values())) == 1  # the same record, the same pseudonym in every entry
+    (label,) = set(pseudonyms.values())
+    assert label.startswith("uczestnik #") and label != f"uczestnik #{participant.pk}"
+    assert label in page
+    assert client.get(changelist, {"q": "Ukryta"}).context["cl"].result_count == 0
+    assert client.get(changelist, {"q": national_coordinator.username}).status_code == 200
+
+    response = client.get(detail)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ukryta" not in page and "Anna" not in page and record_url not in page
+    assert label in page and "nazwisko" in page.lower()  # the changed fields are named, their values are not
+    page = client.get(category_detail).content.decode()
+    assert category not in page and "Ukryta" not in page

@@ -246,3 +246,50 @@ def test_anonymisation_removes_identity_everywhere_and_keeps_every_aggregate(lea
     # Running again finds nobody new.
     call_command("anonymise_participants")
     assert Participant.objects.filter(anonymised_on__isnull=False).count() == 1
+
+
+# --- what each role sees of a person -----------------------------------------------------------------
+
+CASE_TEXTS = ["Cel-Tajny", "Przegląd-Tajny", "Bariera-Tajna", "KS/TAJNY/1", "Kontakt-Tajny", "Zatrudnienie-Tajne"]
+
+
+@pytest.fixture
+def whole_case():
+    """A person with a plan, goal, review, contract, referral, outcome and follow-up in one club."""
+    from .factories import FollowUpFactory, ReferralFactory, ReviewFactory
+
+    enrollment = EnrollmentFactory(completed=True)
+    plan = ActionPlanFactory(enrollment=enrollment, barriers="Bariera-Tajna")
+    GoalFactory(plan=plan, description="Cel-Tajny")
+    ReviewFactory(plan=plan, progress="Przegląd-Tajny")
+    SocialContractFactory(enrollment=enrollment, number="KS/TAJNY/1")
+    ReferralFactory(enrollment=enrollment, answer="Kontakt-Tajny", answered_on=datetime.date(2024, 3, 5))
+    outcome = OutcomeFactory(enrollment=enrollment)
+    FollowUpFactory(outcome=outcome, notes="Zatrudnienie-Tajne")
+    AttendanceFactory(enrollment=enrollment, activity__club=enrollment.club)
+    ConsentFactory(participant=enrollment.participant)
+    return enrollment
+
+
+@pytest.mark.parametrize(("role", "sees_case"), [(roles.KIS_COORDINATOR, True), (roles.KIS_INSTRUCTOR, False)])
+@pytest.mark.parametrize("page", ["record", "record_json", "timeline"])
+def test_only_a_role_that_may_view_the_case_reads_it_on_the_persons_pages(client, whole_case, role, sees_case, page):
+    client.force_login(club_user(whole_case.club, role))
+    response = client.get(reverse(f"participants:{page}", args=[whole_case.participant_id]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert whole_case.participant.last_name in text  # both see the name and the enrollment
+    # The timeline names the steps rather than every field of them.
+    secrets = CASE_TEXTS[:2] + CASE_TEXTS[3:5] if page == "timeline" else CASE_TEXTS
+    for secret in secrets:
+        assert (secret in text) is sees_case, secret
+    if page == "timeline":
+        kinds = {event.kind for event in response.context["events"]}
+        case_kinds = {
+            "Indywidualny Plan Działań",
+            "Kontrakt socjalny",
+            "Zgoda",
+            "Efekt",
+            "Monitoring po zakończeniu",
+        }
+        assert (case_kinds & kinds == case_kinds) is sees_case, kinds
