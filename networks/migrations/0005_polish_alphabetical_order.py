@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0003_document_validation'),
+        ('networks', '0004_deliverable_accept_permission'),
     ]
 
     operations = [
