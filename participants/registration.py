@@ -1,10 +1,22 @@
 """Registering a person in a club without ever making a second record of the same person.
 
-A PESEL already in the portal always means that person: the coordinator who enters it enrolls them
-in their own club and sees nothing of other clubs' records. Without a PESEL, a person with the same
-names and date of birth is a likely duplicate: the coordinator must say whether it is the same
-person (then they are enrolled) or a different one (then a new record is made).
+A PESEL already in the portal means that person only together with their identity: the typed first
+name and surname must be the stored ones (letter case, spacing and Polish diacritics aside) and a
+typed date of birth the stored one (the PESEL gives it otherwise). Then the coordinator enrolls them
+in their own club and sees nothing of other clubs' records.
+
+Whoever guesses a PESEL must not learn whether it is in the portal. So a known PESEL under another
+identity is answered exactly as an unknown one: the typed data are checked alike, and a new person is
+registered and enrolled from them, with the same message and page. That record is marked as waiting
+for identity confirmation (`identity_pending`, shown to nobody in the club): it is not taken for the
+person of the PESEL, and the club sees only what it typed. The participant import does the same.
+
+Without a PESEL, a person with the same names and date of birth is a likely duplicate: the
+coordinator must say whether it is the same person (then they are enrolled) or a different one (then
+a new record is made).
 """
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +33,34 @@ class LikelyDuplicate(Exception):
     """A person without a PESEL whose names and birth date match someone already registered."""
 
 
+def comparable(name):
+    """A name as compared: without letter case, extra spaces or diacritics (ł too, which has no decomposition)."""
+    letters = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
+    return " ".join("".join(c for c in letters if not unicodedata.combining(c)).casefold().split())
+
+
+def same_identity(stored, typed):
+    """Whether the `typed` person (unsaved, cleaned) is the `stored` one of the same PESEL."""
+    return (
+        comparable(stored.first_name) == comparable(typed.first_name)
+        and comparable(stored.last_name) == comparable(typed.last_name)
+        and stored.birth_date == typed.birth_date
+    )
+
+
+def person_of_pesel(holders, typed):
+    """The record among `holders` (the records of `typed`'s PESEL) that is `typed`, or None.
+
+    When none is, `typed` is marked as waiting for identity confirmation if a confirmed record holds
+    the PESEL.
+    """
+    matches = sorted((person for person in holders if same_identity(person, typed)), key=lambda p: p.identity_pending)
+    if matches:
+        return matches[0]
+    typed.identity_pending = any(not person.identity_pending for person in holders)
+    return None
+
+
 def namesakes(first_name, last_name, birth_date):
     return Participant._base_manager.filter(
         pesel="",
@@ -35,16 +75,15 @@ def namesakes(first_name, last_name, birth_date):
 def register(club, person, enrollment, consent_given_on=None, duplicate_decision=""):
     """Enroll the person in `club`, reusing their record when they are already in the portal.
 
-    `person` and `enrollment` are dicts of field values. Returns (enrollment, created_person).
+    `person` and `enrollment` are dicts of field values. Returns the new enrollment.
     """
     existing = None
-    pesel = person.get("pesel") or ""
-    if pesel:
-        existing = Participant._base_manager.filter(pesel=pesel).first()
-        if existing and existing.last_name.casefold() != person["last_name"].strip().casefold():
-            raise ValidationError(
-                {"pesel": _("This PESEL is registered under a different surname. Check the PESEL and the surname.")}
-            )
+    typed = Participant(**person)
+    # The typed data are checked before anything is looked up, so that they are answered alike
+    # whether the PESEL is known or not; the PESEL's uniqueness is the database's to keep.
+    typed.full_clean(validate_constraints=False)
+    if typed.pesel:
+        existing = person_of_pesel(Participant._base_manager.filter(pesel=typed.pesel), typed)
     else:
         matches = list(namesakes(person["first_name"], person["last_name"], person.get("birth_date"))[:2])
         if matches and duplicate_decision not in (SAME_PERSON, DIFFERENT_PERSON):
@@ -53,10 +92,8 @@ def register(club, person, enrollment, consent_given_on=None, duplicate_decision
             if len(matches) > 1:
                 raise ValidationError(_("More than one person matches; ask the person for their PESEL."))
             existing = matches[0]
-    created = existing is None
-    if created:
-        existing = Participant(**person)
-        existing.full_clean()
+    if existing is None:
+        existing = typed
         existing.save()
     if Enrollment._base_manager.filter(participant=existing, club=club, status__in=OPEN_ENROLLMENT_STATUSES).exists():
         raise ValidationError(_("This person is already enrolled in your club."))
@@ -70,4 +107,4 @@ def register(club, person, enrollment, consent_given_on=None, duplicate_decision
         consent = Consent(participant=existing, purpose=ConsentPurposeChoices.PROCESSING, given_on=consent_given_on)
         consent.full_clean()
         consent.save()
-    return new, created
+    return new

@@ -26,6 +26,7 @@ from .choices import (
     ParticipantSexChoices,
 )
 from .models import OPEN_ENROLLMENT_STATUSES, Attendance, EligibilityCategory, Enrollment, Participant, active_on
+from .registration import person_of_pesel
 
 # K and M, as on Polish forms.
 SEX_WIDGET = ChoiceWidget(
@@ -36,6 +37,11 @@ PERSON_COLUMNS = {"pesel": "pesel", "imie": "first_name", "nazwisko": "last_name
 
 def text(row, name):
     return str(row.get(name) or "").strip()
+
+
+def shown_person(enrollment):
+    """The person as a row of the import gave them, or as stored for an export."""
+    return getattr(enrollment, "row_person", None) or enrollment.participant
 
 
 class ParticipantResource(PortalResource):
@@ -93,7 +99,8 @@ class ParticipantResource(PortalResource):
         self.people, self.open_enrollments = {}, {}
         for start in range(0, len(pesels), 1000):
             chunk = pesels[start : start + 1000]
-            self.people |= {person.pesel: person for person in Participant._base_manager.filter(pesel__in=chunk)}
+            for person in Participant._base_manager.filter(pesel__in=chunk):
+                self.people.setdefault(person.pesel, []).append(person)
             open_enrollments = Enrollment._base_manager.filter(
                 participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES
             ).select_related("participant", "club")
@@ -117,7 +124,11 @@ class ParticipantResource(PortalResource):
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
-            instance.participant = self.person(row, **kwargs)
+            # The preview shows the row's values, never what is stored of a person registered elsewhere;
+            # an open enrollment in the club (found by the PESEL) keeps its person.
+            person, instance.row_person = self.person(row, **kwargs)
+            if instance.pk is None:
+                instance.participant = person
         except ValidationError as error:
             errors["participant"] = error
         try:
@@ -133,17 +144,16 @@ class ParticipantResource(PortalResource):
             raise ValidationError(errors)
 
     def person(self, row, **kwargs):
-        """The person of the PESEL, as registered; or a new record when the PESEL is new to the portal."""
+        """The person of the row: the one registered under its PESEL and identity, or a new record.
+
+        As on the registration page (registration.py), a known PESEL under another identity is taken
+        like an unknown one: a new person, waiting for identity confirmation, with the same row message.
+        """
         pesel = text(row, "pesel")
         if not pesel:
             raise ValidationError(_("column „pesel”: a person without a PESEL is registered on the registration page."))
-        existing = self.people.get(pesel)
-        if existing:
-            if existing.last_name.casefold() != text(row, "nazwisko").casefold():
-                raise ValidationError(_("column „nazwisko”: this PESEL is registered under a different surname."))
-            return existing
         municipality = text(row, "gmina_terc")
-        person = Participant(
+        typed = Participant(
             pesel=pesel,
             first_name=text(row, "imie"),
             last_name=text(row, "nazwisko"),
@@ -154,19 +164,24 @@ class ParticipantResource(PortalResource):
             else None,
         )
         try:
-            # The PESEL is new (before_import looked for it) and the municipality was found by its code;
-            # the one check constraint, a known sex, is the field's choices.
-            person.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
+            # The row's values are checked before the PESEL is looked up, alike for a known and an
+            # unknown one; the municipality was found by its code, and the one check constraint, a
+            # known sex, is the field's choices. The PESEL's uniqueness is the database's to keep.
+            typed.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError(
                 "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
             ) from error
+        holders = self.people.setdefault(pesel, [])
+        existing = person_of_pesel(holders, typed)
+        if existing:
+            return existing, typed
         try:
             different = BooleanWidget().clean(row.get("inna_osoba"))
         except ValueError as error:
             message = _("column „%(column)s”: %(error)s") % {"column": "inna_osoba", "error": error}
             raise ValidationError(message) from error
-        names = (person.first_name.casefold(), person.last_name.casefold(), person.birth_date)
+        names = (typed.first_name.casefold(), typed.last_name.casefold(), typed.birth_date)
         if not different and names in self.namesakes:
             raise ValidationError(
                 _(
@@ -175,8 +190,8 @@ class ParticipantResource(PortalResource):
                     "them on the registration page without the PESEL and confirm that it is them."
                 )
             )
-        self.people[pesel] = person  # the same new person in another club's row of the file
-        return person
+        holders.append(typed)  # the same new person in another club's row of the file
+        return typed, typed
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if instance.pk:
@@ -245,22 +260,23 @@ class ParticipantResource(PortalResource):
         return ",".join(category.code for category in categories)
 
     def dehydrate_pesel(self, enrollment):
-        return enrollment.participant.pesel
+        return shown_person(enrollment).pesel
 
     def dehydrate_first_name(self, enrollment):
-        return enrollment.participant.first_name
+        return shown_person(enrollment).first_name
 
     def dehydrate_last_name(self, enrollment):
-        return enrollment.participant.last_name
+        return shown_person(enrollment).last_name
 
     def dehydrate_sex(self, enrollment):
-        return enrollment.participant.sex
+        return shown_person(enrollment).sex
 
     def dehydrate_birth_date(self, enrollment):
-        return DateWidget().render(enrollment.participant.birth_date)
+        return DateWidget().render(shown_person(enrollment).birth_date)
 
     def dehydrate_municipality(self, enrollment):
-        return enrollment.participant.municipality.terc if enrollment.participant.municipality_id else ""
+        person = shown_person(enrollment)
+        return person.municipality.terc if person.municipality_id else ""
 
 
 class AttendanceResource(PortalResource):

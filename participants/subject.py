@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from .models import Attendance, Consent, Enrollment, FollowUp, Goal, Referral, Review, SocialContract
 from .visibility import ACTION_PLAN, ATTENDANCE, CONSENTS, OUTCOME, REFERRALS, SOCIAL_CONTRACTS, visible_sections
 
-HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "identity_pending"}
 SINGLE_OBJECTS = {"enrollment", "action_plan", "outcome"}
 
 

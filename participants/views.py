@@ -145,7 +145,7 @@ def register_participant(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            enrollment, created = register(
+            enrollment = register(
                 club,
                 person={name: data[name] for name in form.PERSON_FIELDS},
                 enrollment={name: data[name] for name in form.ENROLLMENT_FIELDS},
@@ -168,12 +168,8 @@ def register_participant(request):
             else:
                 form.add_error(None, error)
         else:
-            if created:
-                messages.success(request, _("The person is registered and enrolled as a candidate."))
-            else:
-                messages.success(
-                    request, _("The person was already in the portal; they are now enrolled in your club.")
-                )
+            # The same answer whether the PESEL was known or not (registration.py).
+            messages.success(request, _("The person is registered and enrolled as a candidate."))
             return redirect("participants:timeline", pk=enrollment.participant_id)
     if not show_duplicate:
         form.fields.pop("duplicate_decision")

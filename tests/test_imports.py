@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 from openpyxl import Workbook, load_workbook
 
 from clubs.models import Club
@@ -110,11 +111,57 @@ def test_a_dry_run_writes_nothing_and_a_second_import_duplicates_nothing(club):
 
 def test_a_known_pesel_enrolls_the_same_person_in_another_club(club):
     other = f.ClubFactory(registry_number="KIS/26/002", region=club.region)
-    known = f.ParticipantFactory(pesel=PESEL_A, last_name="Żółkiewska", sex="female")
+    known = f.ParticipantFactory(
+        pesel=PESEL_A, first_name="Łucja", last_name="Żółkiewska", sex="female", birth_date=datetime.date(1980, 5, 17)
+    )
     f.EnrollmentFactory(participant=known, club=other)
     result = run(ParticipantResource, participants_csv(TWO_PEOPLE[:1]), coordinator(club))
     assert errors_of(result) == []
     assert Participant.objects.count() == 1 and known.enrollments.count() == 2
+
+
+def test_a_known_pesel_under_another_surname_is_imported_as_an_unknown_one(club):
+    known = f.ParticipantFactory(
+        pesel=PESEL_A, first_name="Łucja", last_name="Prawdziwa", sex="female", birth_date=datetime.date(1980, 5, 17)
+    )
+    f.EnrollmentFactory(participant=known, club=f.ClubFactory(registry_number="KIS/26/002", region=club.region))
+    unknown = make_pesel(datetime.date(1980, 5, 17), male=False, serial=14)
+    rows = [TWO_PEOPLE[0], TWO_PEOPLE[0].replace(PESEL_A, unknown)]
+    preview = run(ParticipantResource, participants_csv(rows), coordinator(club), dry_run=True)
+    assert errors_of(preview) == []
+    assert [row.import_type for row in preview.rows] == ["new", "new"]
+    assert [shown(row)[1:3] for row in preview.rows] == [["Łucja", "Żółkiewska"]] * 2
+    result = run(ParticipantResource, participants_csv(rows), coordinator(club))
+    assert errors_of(result) == [] and result.totals["new"] == 2
+    guessed = Participant.objects.get(pesel=PESEL_A, identity_pending=True)
+    assert guessed.last_name == "Żółkiewska" and not known.enrollments.filter(club=club).exists()
+
+
+def shown(row):
+    """The values the preview shows of a row."""
+    return [strip_tags(value) for value in row.diff]
+
+
+def test_the_preview_shows_the_files_values_not_the_stored_ones(club):
+    municipality = f.MunicipalityFactory(region=club.region)
+    known = f.ParticipantFactory(
+        pesel=PESEL_A,
+        first_name="Łucja",
+        last_name="Żółkiewska",
+        sex="female",
+        birth_date=datetime.date(1980, 5, 17),
+        municipality=municipality,
+    )
+    f.EnrollmentFactory(participant=known, club=f.ClubFactory(registry_number="KIS/26/002", region=club.region))
+    header = "pesel;imie;nazwisko;plec;gmina_terc;klub_numer_rejestru;data_zgloszenia"
+    raw = f"{header}\n{PESEL_A};LUCJA;zolkiewska;K;;KIS/26/001;17.02.2026\n".encode()
+    preview = run(ParticipantResource, raw, coordinator(club), dry_run=True)
+    assert errors_of(preview) == []
+    (row,) = preview.rows
+    assert shown(row)[:6] == [PESEL_A, "LUCJA", "zolkiewska", "female", "17.05.1980", ""]
+    assert "Łucja" not in "".join(shown(row)) and municipality.terc not in "".join(shown(row))
+    run(ParticipantResource, raw, coordinator(club))
+    assert known.enrollments.filter(club=club).exists() and Participant.objects.count() == 1
 
 
 def test_participants_from_xlsx(club):

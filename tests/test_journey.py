@@ -80,9 +80,8 @@ def test_a_known_pesel_enrolls_the_same_person_and_shows_nothing_of_the_other_cl
     other = active_enrollment(f.ClubFactory(), referral_contact="Tajny-Kontakt")
     person = other.participant
     client.force_login(staff(club))
-    response = client.post(
-        reverse("participants:register"), registration(pesel=person.pesel, last_name=person.last_name)
-    )
+    typed = registration(pesel=person.pesel, first_name=person.first_name, last_name=person.last_name, birth_date="")
+    response = client.post(reverse("participants:register"), typed | {"sex": person.sex})
     assert response.status_code == 302
     assert Participant.objects.filter(pesel=person.pesel).count() == 1
     assert set(person.enrollments.values_list("club", flat=True)) == {other.club_id, club.pk}
@@ -90,23 +89,51 @@ def test_a_known_pesel_enrolls_the_same_person_and_shows_nothing_of_the_other_cl
     assert str(club) in timeline and str(other.club) not in timeline and "Tajny-Kontakt" not in timeline
 
 
-def test_a_known_pesel_with_another_surname_is_refused_and_nothing_is_written(client, club):
-    person = f.ParticipantFactory(last_name="Prawdziwa")
+def test_a_known_pesel_under_another_surname_is_answered_as_an_unknown_one(client, club):
+    known = f.ConsentFactory(
+        participant=f.EnrollmentFactory(participant__last_name="Prawdziwa").participant
+    ).participant
+    unknown_pesel = make_pesel(known.birth_date, male=known.sex == "male", serial=known.pk + 500)
     client.force_login(staff(club))
-    response = client.post(reverse("participants:register"), registration(pesel=person.pesel, last_name="Inna"))
-    assert response.status_code == 200
-    assert "inne nazwisko" in response.content.decode()
-    assert not Enrollment.objects.filter(club=club).exists()
+    answers = []
+    for pesel in (known.pesel, unknown_pesel):
+        typed = registration(pesel=pesel, first_name=known.first_name, last_name="Inna", birth_date="")
+        response = client.post(reverse("participants:register"), typed | {"sex": known.sex}, follow=True)
+        person = response.context["participant"]
+        answers.append((response.status_code, [str(m) for m in response.context["messages"]], person))
+    (status, messages, guessed), (unknown_status, unknown_messages, new) = answers
+    assert (
+        (status, messages)
+        == (unknown_status, unknown_messages)
+        == (200, ["Osobę zarejestrowano i zapisano jako kandydata."])
+    )
+    assert guessed != known and (guessed.pesel, guessed.last_name) == (known.pesel, "Inna")
+    assert not known.enrollments.filter(club=club).exists()
+    for person in (guessed, new):
+        page = client.get(reverse("participants:record", args=[person.pk])).content.decode()
+        assert person.pesel in page and "Inna" in page and "Prawdziwa" not in page
+        assert person.consents.count() == 1  # only the club's own
+    guessed.refresh_from_db()
+    assert guessed.identity_pending and not known.identity_pending
+
+
+def test_a_known_pesel_with_the_stored_identity_in_other_letters_enrolls_the_person(client, club):
+    known = f.EnrollmentFactory(participant__first_name="Łucja", participant__last_name="Żółkiewska-Nowak").participant
+    client.force_login(staff(club))
+    typed = registration(pesel=known.pesel, first_name=" LUCJA", last_name="zolkiewska-nowak ", birth_date="")
+    response = client.post(reverse("participants:register"), typed | {"sex": known.sex})
+    assert response.status_code == 302
+    assert known.enrollments.filter(club=club).exists() and Participant.objects.count() == 1
 
 
 def test_a_second_open_enrollment_in_the_same_club_is_refused(client, club):
     enrollment = active_enrollment(club)
     person = enrollment.participant
     client.force_login(staff(club))
-    response = client.post(
-        reverse("participants:register"), registration(pesel=person.pesel, last_name=person.last_name)
-    )
+    typed = registration(pesel=person.pesel, first_name=person.first_name, last_name=person.last_name, birth_date="")
+    response = client.post(reverse("participants:register"), typed | {"sex": person.sex})
     assert response.status_code == 200
+    assert "już zapisana" in response.content.decode()
     assert Enrollment.objects.filter(club=club).count() == 1
 
 

@@ -51,6 +51,15 @@ class Participant(TimestampedModel):
         null=True,
         blank=True,
     )
+    identity_pending = models.BooleanField(
+        verbose_name=_("identity waiting for confirmation"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Registered with a PESEL already in the portal under another identity: not taken for the person of "
+            "that PESEL, and shown to the club that registered it as it was typed."
+        ),
+    )
     anonymised_on = models.DateField(
         verbose_name=_("anonymised on"),
         null=True,
@@ -66,7 +75,7 @@ class Participant(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["pesel"],
-                condition=~Q(pesel=""),
+                condition=~Q(pesel="") & Q(identity_pending=False),
                 name="participant_unique_pesel",
                 violation_error_message=_("A person with this PESEL is already in the portal."),
             ),
