@@ -2,7 +2,8 @@
 
 Querysets, foreign-key and many-to-many choices (and so autocomplete answers), related-field filter
 choices and inline rows all come from `restrict()`; an object out of scope answers 404; a save that
-would leave the user's scope is refused and rolled back.
+would leave the user's scope is refused and rolled back, and an inline row that would is refused
+with the form's message, as its own admin refuses it.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Max, Min, Q
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,7 +37,7 @@ from .audit import changed_fields, is_audited, log_access, log_export, logged_mo
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
-from .scoping import may_view
+from .scoping import may_view, permits
 
 
 def restricted(queryset, user, action="view"):
@@ -327,11 +329,49 @@ class PortalImportExportMixin(ImportExportMixin):
         return data
 
 
-class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
+OUT_OF_SCOPE = _("This row would write outside your scope.")
+
+
+class ScopedInlineFormSet(BaseInlineFormSet):
+    """Inline rows held to the scope as the model's own admin holds them: nothing is saved otherwise.
+
+    A new row must be within what the user may add, a changed row within what they may change both as
+    stored and as changed, and a deleted row within what they may delete.
+    """
+
+    user = None
+
+    def stored_row_permits(self, form, action):
+        return restricted(self.model._default_manager.filter(pk=form.instance.pk), self.user, action).exists()
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if self._should_delete_form(form):
+                if form.instance.pk is not None and not self.stored_row_permits(form, "delete"):
+                    raise ValidationError(_("You may not delete “%(row)s”.") % {"row": form.instance})
+            elif form.errors or not form.has_changed():
+                continue
+            elif form.instance.pk is None:
+                if not permits(self.user, form.instance, "add"):
+                    form.add_error(None, OUT_OF_SCOPE)
+            elif not (self.stored_row_permits(form, "change") and permits(self.user, form.instance, "change")):
+                form.add_error(None, OUT_OF_SCOPE)
+
+
+class ScopedInlineMixin(ScopedAdminMixin):
+    formset = ScopedInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
+
+
+class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):
     pass
 
 
-class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
+class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 

@@ -1,6 +1,8 @@
-"""The portal's own middleware: input no database can store is refused before any view reads it."""
+"""The portal's own middleware: input no database can store is refused before any view reads it, and
+every response says what a browser may keep and use."""
 
 from django.core.exceptions import SuspiciousOperation
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -39,5 +41,46 @@ def reject_nul_middleware(get_response):
         if request.method == "POST" and request.content_type in FORM_TYPES and holds_nul(request.POST):
             raise NulCharacter("NUL character in the form values")
         return get_response(request)
+
+    return middleware
+
+
+# Powerful browser features no page of the portal uses, denied to the page and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+    )
+)
+
+
+def privacy_headers_middleware(get_response):
+    """Deny browser features on every response; keep responses to a signed-in user out of any cache.
+
+    A signed-in user's pages (record, timeline, dane.json, certificate, worklist, exports, documents,
+    the admin) carry personal data, which neither the browser nor a proxy may store. Static files are
+    answered by WhiteNoise before this middleware and stay cacheable.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
     return middleware

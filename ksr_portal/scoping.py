@@ -55,21 +55,74 @@ def _is_multivalued(model, path):
     return False
 
 
+def scope_condition(user, model, action):
+    """The rows of `model` that `user` may `action`: None for none at all, an empty Q for every row."""
+    if user is None or not user.is_active or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return models.Q()
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return None
+    scope = user_scope(user)
+    if scope is None:
+        return None
+    return scope.condition_for(model, action) or models.Q()
+
+
+def _values_at(obj, path):
+    """The values `path` reaches from `obj` as it stands in memory; past a many-valued step, as stored."""
+    names = path.split(LOOKUP_SEP)
+    for depth, name in enumerate(names):
+        if obj is None:
+            return {None}
+        if name == "pk":
+            return {obj.pk}
+        field = obj._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            if obj.pk is None:
+                return {None}  # no related rows yet, as a join finds none
+            rest = LOOKUP_SEP.join(names[depth:])
+            return set(type(obj)._base_manager.filter(pk=obj.pk).values_list(rest, flat=True))
+        if depth == len(names) - 1:
+            return {getattr(obj, field.attname)}
+        # A new parent, not saved yet, is only in memory: the inline rows' foreign key holds it.
+        obj = getattr(obj, name) if field.is_cached(obj) or getattr(obj, field.attname) is not None else None
+
+
+def _holds(obj, condition):
+    results = []
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            results.append(_holds(obj, child))
+            continue
+        lookup, value = child
+        path, _sep, last = lookup.rpartition(LOOKUP_SEP)
+        if last == "isnull":
+            results.append((None in _values_at(obj, path)) == value)
+        else:
+            results.append(value in _values_at(obj, lookup))
+    held = any(results) if condition.connector == models.Q.OR else all(results)
+    return held != condition.negated
+
+
+def permits(user, obj, action):
+    """Whether `user` may `action` `obj` as it stands in memory, perhaps changed or not yet saved.
+
+    The same rule as `restrict()`, applied to the object's new values before anything is written: a
+    form can then refuse a row that would leave the user's scope with a message instead of an error.
+    """
+    condition = scope_condition(user, type(obj), action)
+    return condition is not None and _holds(obj, condition)
+
+
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action="view"):
         """Only the rows `user` may `action` (view, add, change, delete)."""
-        if user is None or not user.is_active or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        opts = self.model._meta
-        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-            return self.none()
-        scope = user_scope(user)
-        if scope is None:
-            return self.none()
-        condition = scope.condition_for(self.model, action)
+        condition = scope_condition(user, self.model, action)
         if condition is None:
+            return self.none()
+        if not condition:
             return self
         paths = self.model.scope_paths
         multivalued = any(_is_multivalued(self.model, p) for p in (paths.region, paths.club) if p)

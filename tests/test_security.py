@@ -9,6 +9,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from ksr_portal import roles
+from ksr_portal.models import UserScope
+
+from . import factories as f
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-Horse-Battery-9"
 
@@ -61,6 +66,42 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert "no-store" not in response.get("Cache-Control", "")  # nobody signed in: nothing personal
+
+
+@pytest.mark.django_db
+def test_responses_to_a_signed_in_user_are_never_stored(client):
+    enrollment = f.EnrollmentFactory(completed=True)
+    club, person = enrollment.club, enrollment.participant
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(roles.KIS_COORDINATOR))
+    UserScope.objects.create(user=user, level="club", club=club, region=club.region)
+    client.force_login(user)
+    pages = [
+        reverse("participants:worklist"),
+        reverse("participants:timeline", args=[person.pk]),
+        reverse("participants:record", args=[person.pk]),
+        reverse("participants:record_json", args=[person.pk]),
+        reverse("participants:certificate", args=[enrollment.pk]),
+        reverse("reporting:annual") + "?format=csv",
+        reverse("admin:participants_participant_changelist"),
+        reverse("clubs:directory"),  # a public page too, once someone is signed in
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        cache_control = response["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, page
+        assert "microphone=()" in response["Permissions-Policy"], page
+
+
+@pytest.mark.django_db
+def test_language_cookie_is_as_guarded_as_the_session_cookie(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert settings.SESSION_COOKIE_SECURE and cookie["secure"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 def test_session_expires_after_idle_time():
