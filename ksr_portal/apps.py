@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,8 @@ class KsrPortalConfig(AppConfig):
 
         # Who may see what is itself worth a trail.
         register_personal_data(UserScope)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False  # named in INSTALLED_APPS; the portal's own config stays this module's default
+    default_site = "ksr_portal.sites.PortalAdminSite"

@@ -4,6 +4,7 @@ Every machine runs this one module; what differs between machines comes from env
 variables or a `.env` file beside `manage.py`.
 """
 
+import ipaddress
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +29,7 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ksr_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -135,11 +136,18 @@ LOGIN_URL = "admin:login"
 
 # --- Login and session hardening ------------------------------------------------------------
 
-# Lock an account on one address out after repeated failed logins (django-axes).
+# Repeated failed sign-ins lock the account, from every address, and the address, for every account
+# (django-axes). Wrong old passwords on the password-change page count as failed sign-ins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ksr_portal.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "ksr_portal.signin.lockout_response"
+# The proxies (addresses or networks) whose X-Forwarded-For names the client, e.g. the TLS proxy in
+# front of gunicorn: "127.0.0.1,10.0.0.0/8". Without one, the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy.strip(), strict=False) for proxy in TRUSTED_PROXIES]
 
 # Idle timeout: the session expires this long after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60

@@ -3,12 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-
-admin.site.site_header = _("National Reintegration Network (KSR) portal")
-admin.site.site_title = _("KSR portal")
-admin.site.index_title = _("Workbench")
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),

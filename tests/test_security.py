@@ -1,5 +1,6 @@
 """The door holds: lockout after repeated failures, security headers, production settings pass check --deploy."""
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -23,9 +24,9 @@ def staff_user(django_user_model):
     return django_user_model.objects.create_user("koordynator", password=PASSWORD, is_staff=True)
 
 
-def login(client, password):
+def login(client, password, address="10.0.0.7", username="koordynator", **headers):
     return client.post(
-        reverse("admin:login"), {"username": "koordynator", "password": password}, REMOTE_ADDR="10.0.0.7"
+        reverse("admin:login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers
     )
 
 
@@ -38,6 +39,66 @@ def test_account_is_locked_after_repeated_failures(client, staff_user):
     # Even the right password is refused while the lockout lasts.
     assert login(client, PASSWORD).status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_is_the_portals_own_in_polish(client, staff_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = login(client, "wrong-password")
+    page = locked.content.decode()
+    assert locked.status_code == 429 and "Konto zablokowane" in page and "30 minut" in page
+    assert 'class="site-header"' in page
+
+
+@pytest.mark.django_db
+def test_a_locked_account_stays_locked_from_another_address(client, staff_user):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong-password", address=f"10.0.1.{number}")  # a guesser moving between addresses
+    assert login(client, PASSWORD, address="192.0.2.50").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_address_guessing_many_accounts_is_locked(client, django_user_model):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong-password", username=f"osoba{number}", address="198.51.100.9")
+    other = django_user_model.objects.create_user("inna", password=PASSWORD, is_staff=True)
+    assert login(client, PASSWORD, username=other.username, address="198.51.100.9").status_code == 429
+    assert login(client, PASSWORD, username=other.username, address="198.51.100.10").status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(client, staff_user, django_user_model, settings):
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.9.0.0/16")]
+    for number in range(settings.AXES_FAILURE_LIMIT):  # one client guesses several accounts through the proxy
+        login(client, "x", username=f"osoba{number}", address="10.9.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    # ...which locks that client, not everyone else behind the same proxy.
+    assert login(client, PASSWORD, address="10.9.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+
+
+def test_the_client_address_is_taken_from_x_forwarded_for_only_behind_a_trusted_proxy(rf, settings):
+    from ksr_portal.signin import client_ip
+
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.9.0.0/16")]
+    spoofed = "203.0.113.66, 203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=spoofed)) == "192.0.2.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR=spoofed)) == "203.0.113.5"
+    chained = "203.0.113.5, 10.9.3.3"  # two proxies of ours: the client is the last address before them
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR=chained)) == "203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR="garbage")) == "10.9.0.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.9.0.1")) == "10.9.0.1"
+
+
+@pytest.mark.django_db
+def test_wrong_old_passwords_on_the_password_change_page_lock_and_end_the_session(client, staff_user):
+    client.force_login(staff_user)
+    url = reverse("admin:password_change")
+    wrong = {"old_password": "guess", "new_password1": "Nowe-Haslo-Bardzo-9", "new_password2": "Nowe-Haslo-Bardzo-9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, wrong, REMOTE_ADDR="10.0.0.7").status_code == 200
+    assert client.post(url, wrong, REMOTE_ADDR="10.0.0.7").status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert login(client, PASSWORD, address="192.0.2.50").status_code == 429  # and the account is locked
 
 
 @pytest.mark.django_db
