@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Max, Min, Q
@@ -33,6 +33,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from . import roles
 from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
@@ -381,6 +382,11 @@ class UserScopeInline(admin.StackedInline):
     fields = ["level", "region", "club"]
     autocomplete_fields = ["club"]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or roles.may_manage(request.user, obj))
+
+    has_add_permission = has_change_permission
+
 
 admin.site.unregister(User)
 
@@ -398,6 +404,23 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
         queryset = super().get_queryset(request)
         # Only a superuser sees, edits or makes superusers; roles are granted through groups alone.
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        """Another's account only, and only one whose every role the user may grant (roles.GRANTS)."""
+        return super().has_change_permission(request, obj) and (obj is None or roles.may_manage(request.user, obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "groups" in form.base_fields and not request.user.is_superuser:
+            grantable = [roles.role_group_name(role) for role in roles.grantable_roles(request.user)]
+            form.base_fields["groups"].queryset = Group.objects.filter(name__in=grantable)
+        return form
+
+    def save_form(self, request, form, change):
+        user = super().save_form(request, form, change)
+        if "groups" in form.cleaned_data:  # the scope inline is checked against the roles granted now
+            user.granted_groups = list(form.cleaned_data["groups"])
+        return user
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -8,10 +8,11 @@ class KsrPortalConfig(AppConfig):
     verbose_name = _("KSR portal")
 
     def ready(self):
+        from django.contrib.auth.models import User
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from .audit import register_personal_data
+        from .audit import register_audited
         from .collation import register_sqlite_collation
         from .models import UserScope
         from .roles import sync_role_groups
@@ -19,8 +20,12 @@ class KsrPortalConfig(AppConfig):
         connection_created.connect(register_sqlite_collation, dispatch_uid="ksr_portal.sqlite_collation")
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="ksr_portal.sync_role_groups")
 
-        # Who may see what is itself worth a trail.
-        register_personal_data(UserScope)
+        # Who may see what is itself worth a trail: every grant and revocation of a role or a scope,
+        # and every password set (shown masked), with who did it.
+        register_audited(UserScope)
+        register_audited(
+            User, mask_fields=["password"], m2m_fields=["groups", "user_permissions"], exclude_fields=["last_login"]
+        )
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

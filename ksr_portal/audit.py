@@ -22,14 +22,21 @@ from django.utils.crypto import salted_hmac
 from .scoping import may_view
 
 
-def register_personal_data(*models, mask_fields=(), m2m_fields=()):
+def register_audited(*models, mask_fields=(), m2m_fields=(), exclude_fields=()):
     for model in models:
         names = {field.name for field in model._meta.get_fields()}
         auditlog.register(
             model,
             mask_fields=[name for name in mask_fields if name in names],
             m2m_fields={name for name in m2m_fields if name in names},
+            exclude_fields=[name for name in exclude_fields if name in names],
         )
+
+
+def mask(value):
+    """What the trail keeps of a masked field's value (a PESEL, a password hash): that it changed, not
+    any part of it (AUDITLOG_MASK_CALLABLE)."""
+    return "********"
 
 
 def is_audited(model):

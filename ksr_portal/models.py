@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .scoping import ScopedManager, ScopePaths
 
 
@@ -92,6 +94,14 @@ class UserScope(TimestampedModel):
             self.region = None
         if self.level != UserScopeLevelChoices.CLUB:
             self.club = None
+        user = self.user if self.user_id or "user" in self._state.fields_cache else None
+        # The groups a form is granting in the same step, else the user's stored ones.
+        groups = getattr(user, "granted_groups", None)
+        if groups is None:
+            groups = user.groups.all() if user is not None and user.pk else []
+        problem = roles.scope_problem(groups, self.level)
+        if problem:
+            raise ValidationError({"level": problem})
 
     def condition_for(self, model, action):
         """The filter that keeps `model`'s rows within this scope, or None when nothing needs filtering."""

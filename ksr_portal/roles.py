@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 MINISTRY_ANALYST = "ministry_analyst"
 NATIONAL_COORDINATOR = "national_coordinator"
@@ -138,6 +139,48 @@ ROLES = {
         },
     ),
 }
+
+
+# Who may grant (and revoke) which role to another user; nobody changes their own. The national
+# coordinator's role itself is granted only by a superuser, the portal's operator: no national
+# coordinator makes another, so national reach is never granted from inside.
+GRANTS = {
+    NATIONAL_COORDINATOR: {MINISTRY_ANALYST, ROPS_STAFF, REGIONAL_ANIMATOR, KIS_COORDINATOR, KIS_INSTRUCTOR},
+}
+# The roles that read people's identities apply within one club: with a regional or national scope
+# they would read every person of a region or of the country.
+CLUB_ROLES = {KIS_COORDINATOR, KIS_INSTRUCTOR}
+
+
+def roles_of(groups):
+    names = {group.name for group in groups}
+    return {role for role, (name, _grants) in ROLES.items() if name in names}
+
+
+def grantable_roles(user):
+    """The roles `user` may grant to or take from someone else."""
+    if user.is_superuser:
+        return set(ROLES)
+    held = roles_of(user.groups.all())
+    return set().union(*(GRANTS.get(role, set()) for role in held))
+
+
+def may_manage(user, other):
+    """Whether `user` may change `other`'s account (roles, scope, password): never their own, and
+    only an account all of whose roles `user` could grant."""
+    if user.is_superuser:
+        return True
+    if other.pk == user.pk or other.is_superuser:
+        return False
+    return roles_of(other.groups.all()) <= grantable_roles(user)
+
+
+def scope_problem(groups, level):
+    """Why roles held through `groups` cannot apply at the scope `level` ("national", "region",
+    "club"), or None."""
+    if level and level != "club" and roles_of(groups) & CLUB_ROLES:
+        return _("A role that reads participants' personal data applies to one club only: choose a club scope.")
+    return None
 
 
 def role_group_name(role):

@@ -136,6 +136,9 @@ LOGIN_URL = "admin:login"
 
 # --- Login and session hardening ------------------------------------------------------------
 
+# A masked field (PESEL, password) leaves no part of its value in the audit trail.
+AUDITLOG_MASK_CALLABLE = "ksr_portal.audit.mask"
+
 # Repeated failed sign-ins lock the account, from every address, and the address, for every account
 # (django-axes). Wrong old passwords on the password-change page count as failed sign-ins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -7,12 +7,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self):
-        from ksr_portal.audit import register_personal_data
+        from ksr_portal.audit import register_audited
 
         from . import models
 
         # Every model of this app holds a person's data; all of their writes are logged.
-        register_personal_data(
+        register_audited(
             models.Participant,
             models.Consent,
             models.Enrollment,

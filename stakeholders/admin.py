@@ -89,7 +89,7 @@ class OrganizationAdmin(PortalImportExportMixin, ScopedModelAdmin):
             if target is None:
                 raise PermissionDenied
             try:
-                merge(source, target)
+                merge(source, target, actor=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

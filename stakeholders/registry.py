@@ -44,7 +44,7 @@ def similar_organizations(organization, queryset=None):
 
 
 @transaction.atomic
-def merge(source, target):
+def merge(source, target, actor=None):
     """Fold `source` into `target`: every reference moves to `target`, then `source` is deleted.
 
     A network both belong to keeps one current membership (the earlier one, with the agreement
@@ -77,7 +77,7 @@ def merge(source, target):
             rows = model._base_manager.filter(**{name: source})
             if is_audited(model):  # an update() passes by the audit trail's signals
                 changes = {name: [str(source.pk), str(target.pk)]}
-                log_bulk(model, list(rows.values_list("pk", flat=True)), LogEntry.Action.UPDATE, changes)
+                log_bulk(model, list(rows.values_list("pk", flat=True)), LogEntry.Action.UPDATE, changes, actor)
             rows.update(**{name: target})
     target.pillars.add(*source.pillars.all())
     for field in ("nip", "regon", "krs", "street_address", "postal_code", "town", "email", "phone", "website"):

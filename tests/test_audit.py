@@ -60,6 +60,7 @@ def test_pesel_is_masked_in_the_log():
     participant = factories.ParticipantFactory()
     entry = LogEntry.objects.get_for_object(participant).get()
     assert participant.pesel not in str(entry.changes)
+    assert participant.pesel[-4:] not in str(entry.changes)  # no part of it, neither the birth date nor the serial
 
 
 @pytest.mark.django_db

@@ -205,6 +205,28 @@ def test_merge_from_the_admin_action(client):
     assert list(Organization.objects.values_list("pk", flat=True)) == [keep.pk]
 
 
+def test_a_merge_leaves_its_provenance_in_the_audit_trail(client):
+    from auditlog.models import LogEntry
+
+    region = f.RegionFactory(terc="26")
+    keep = f.OrganizationFactory(region=region)
+    twin = f.OrganizationFactory(region=region, email="biuro@razem.example.org")
+    contact = f.ContactPersonFactory(organization=twin)
+    club = f.ClubFactory(region=region, operator=twin)
+    user = regional_user(region)
+    client.force_login(user)
+    url = reverse("admin:stakeholders_organization_changelist")
+    client.post(url, {"action": "merge_organizations", "_selected_action": [keep.pk, twin.pk], "keep": keep.pk})
+    by_user = LogEntry.objects.filter(actor=user)
+    removed = by_user.get(action=LogEntry.Action.DELETE)
+    assert removed.object_pk == str(twin.pk) and removed.changes_dict["name"][0] == twin.name  # what it was
+    updated = LogEntry.objects.get_for_object(keep).get(actor=user, action=LogEntry.Action.UPDATE)
+    assert updated.changes_dict["email"][1] == twin.email
+    for moved in (contact, club):
+        entry = LogEntry.objects.get_for_object(moved).get(actor=user)
+        assert next(iter(entry.changes_dict.values())) == [str(twin.pk), str(keep.pk)]
+
+
 # --- meeting files ---------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from ksr_portal import roles
 from ksr_portal.models import UserScope
 
+from . import factories as f
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,99 @@ def test_national_coordinator_cannot_grant_superuser_status(client, national_coo
     assert "is_superuser" not in form.fields
     assert "user_permissions" not in form.fields
     assert "groups" in form.fields
+
+
+def user_form(user, groups, level="", region=None, club=None):
+    """The user change form as the workbench posts it: the account, its roles and its scope inline."""
+    scope = UserScope.objects.filter(user=user).first()
+    return {
+        "username": user.username,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [roles.role_group(role).pk for role in groups],
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "08:00:00",
+        "scope-TOTAL_FORMS": "1",
+        "scope-INITIAL_FORMS": "1" if scope else "0",
+        "scope-MIN_NUM_FORMS": "0",
+        "scope-MAX_NUM_FORMS": "1",
+        "scope-0-id": scope.pk if scope else "",
+        "scope-0-user": user.pk,
+        "scope-0-level": level,
+        "scope-0-region": region.pk if region else "",
+        "scope-0-club": club.pk if club else "",
+    }
+
+
+def change(client, user, data):
+    return client.post(reverse("admin:auth_user_change", args=[user.pk]), data)
+
+
+def test_the_national_coordinator_never_changes_their_own_roles(client, national_coordinator):
+    roles_now = set(national_coordinator.groups.all())
+    data = user_form(national_coordinator, [roles.NATIONAL_COORDINATOR, roles.KIS_COORDINATOR], "national")
+    assert change(client, national_coordinator, data).status_code == 403
+    page = client.get(reverse("admin:auth_user_change", args=[national_coordinator.pk]))
+    assert page.status_code == 200 and "groups" not in page.context["adminform"].form.fields  # read-only
+    national_coordinator.refresh_from_db()
+    assert set(national_coordinator.groups.all()) == roles_now
+
+
+def test_a_role_that_reads_identities_is_granted_for_one_club_only(client, national_coordinator):
+    colleague = UserFactory(is_staff=True)
+    club = f.ClubFactory()
+    refused = change(client, colleague, user_form(colleague, [roles.KIS_COORDINATOR], "national"))
+    assert refused.status_code == 200
+    assert "tylko jeden klub" in refused.content.decode()
+    assert not colleague.groups.exists() and not UserScope.objects.filter(user=colleague).exists()
+    region = change(client, colleague, user_form(colleague, [roles.KIS_INSTRUCTOR], "region", region=club.region))
+    assert region.status_code == 200 and not colleague.groups.exists()
+    granted = change(client, colleague, user_form(colleague, [roles.KIS_COORDINATOR], "club", club.region, club))
+    assert granted.status_code == 302
+    assert UserScope.objects.get(user=colleague).club == club
+    assert roles.roles_of(colleague.groups.all()) == {roles.KIS_COORDINATOR}
+
+
+def test_the_scope_rule_holds_in_the_model_too(national_coordinator):
+    from django.core.exceptions import ValidationError
+
+    colleague = UserFactory(is_staff=True)
+    colleague.groups.add(roles.role_group(roles.KIS_INSTRUCTOR))
+    with pytest.raises(ValidationError):
+        UserScope(user=colleague, level="national").full_clean()
+
+
+def test_only_a_superuser_makes_a_national_coordinator(client, national_coordinator):
+    colleague = UserFactory(is_staff=True)
+    refused = change(client, colleague, user_form(colleague, [roles.NATIONAL_COORDINATOR], "national"))
+    assert refused.status_code == 200 and not colleague.groups.exists()
+    other = UserFactory(is_staff=True)
+    other.groups.add(roles.role_group(roles.NATIONAL_COORDINATOR))
+    # Nor may one national coordinator change another's account or set their password.
+    assert change(client, other, user_form(other, [], "")).status_code == 403
+    password = {"password1": "Zupelnie-Nowe-Haslo-7", "password2": "Zupelnie-Nowe-Haslo-7"}
+    assert client.post(reverse("admin:auth_user_password_change", args=[other.pk]), password).status_code == 403
+    assert roles.roles_of(other.groups.all()) == {roles.NATIONAL_COORDINATOR}
+
+
+def test_grants_revocations_and_passwords_set_by_another_are_in_the_audit_trail(client, national_coordinator):
+    from auditlog.models import LogEntry
+
+    colleague = UserFactory(is_staff=True)
+    region = f.RegionFactory()
+    assert change(client, colleague, user_form(colleague, [roles.ROPS_STAFF], "region", region)).status_code == 302
+    assert change(client, colleague, user_form(colleague, [], "region", region)).status_code == 302
+    password = {"password1": "Zupelnie-Nowe-Haslo-7", "password2": "Zupelnie-Nowe-Haslo-7"}
+    assert client.post(reverse("admin:auth_user_password_change", args=[colleague.pk]), password).status_code == 302
+    entries = LogEntry.objects.get_for_object(colleague).filter(actor=national_coordinator).order_by("pk")
+    group_changes = [entry.changes_dict["groups"] for entry in entries if "groups" in entry.changes_dict]
+    rops = roles.role_group_name(roles.ROPS_STAFF)
+    assert group_changes == [
+        {"type": "m2m", "operation": "add", "objects": [rops]},
+        {"type": "m2m", "operation": "delete", "objects": [rops]},
+    ]
+    (password_entry,) = [entry for entry in entries if "password" in entry.changes_dict]
+    assert colleague.password[-10:] not in str(password_entry.changes_dict)  # masked
+    scope = LogEntry.objects.get_for_object(UserScope.objects.get(user=colleague)).get()
+    assert scope.actor == national_coordinator and scope.action == LogEntry.Action.CREATE
