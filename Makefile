@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0
 MANIFEST := whitenoise.storage.CompressedManifestStaticFilesStorage
 
-.PHONY: install run serve test lint format migrations-check messages check-deploy
+.PHONY: install run code serve test lint format migrations-check messages check-deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 	DEBUG=1 $(BIN)/python manage.py generate_synthetic --scale pilot
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The code the demo accounts' authenticator app shows now (second step of signing in).
+code: install
+	DEBUG=1 $(BIN)/python manage.py demo_code
 
 ## The portal as in production against DATABASE_URL: DEBUG off, static files collected and served by
 ## WhiteNoise, gunicorn workers. Needs SECRET_KEY and ALLOWED_HOSTS; BIND and WORKERS are optional.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.pl import nip, pesel
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
@@ -60,6 +61,9 @@ from stakeholders.choices import (
 from stakeholders.models import Membership, Organization, ServiceOffer
 
 DEMO_PASSWORD = "Demo-KSR-2026!"
+# Every demo account's authenticator app holds this published key (base32
+# JNJVELLEMVWW6LJSGAZDMLKUJ5KFAIJB, "KSR-demo-2026-TOTP!!"); `manage.py demo_code` prints its code.
+DEMO_TOTP_KEY = b"KSR-demo-2026-TOTP!!".hex()
 DEMO_REGION = "26"  # świętokrzyskie: the pilot region whose clubs the seeds name
 DEMO_PREFIX = "[DEMO]"
 # The demo's "today": fixed, so the data come out the same whenever they are generated.
@@ -125,6 +129,9 @@ def create_demo_accounts():
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([roles.role_group(role)] if role else [])
+        TOTPDevice.objects.update_or_create(
+            user=user, defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True, "last_t": -1}
+        )
         scope = UserScope(
             user=user,
             level=level,

@@ -31,9 +31,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 
-from . import roles
+from . import roles, second_factor
 from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
@@ -389,6 +392,9 @@ class UserScopeInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+# Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(User)
@@ -396,6 +402,7 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
+    actions = ["reset_second_factor"]
     list_display = ["username", "first_name", "last_name", "is_active", "scope_display"]
     list_select_related = ["scope__region", "scope__club"]
     list_filter = ["is_active", "is_staff", "groups", "scope__level", "scope__region"]
@@ -428,6 +435,22 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
             return fieldsets
         hidden = {"is_superuser", "user_permissions"}
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+    @admin.action(description=_("Reset two-step verification (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        users = [user for user in queryset if roles.may_manage(request.user, user)]
+        for user in users:
+            second_factor.reset(user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d user: they pair their app at the next sign-in.",
+                "Two-step verification reset for %(count)d users: they pair their app at the next sign-in.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("scope"))
     def scope_display(self, user):

@@ -11,6 +11,8 @@ class KsrPortalConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from .audit import register_audited
         from .collation import register_sqlite_collation
@@ -21,8 +23,9 @@ class KsrPortalConfig(AppConfig):
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="ksr_portal.sync_role_groups")
 
         # Who may see what is itself worth a trail: every grant and revocation of a role or a scope,
-        # and every password set (shown masked), with who did it.
+        # every password set (shown masked) and second factor paired or reset, with who did it.
         register_audited(UserScope)
+        register_audited(TOTPDevice, StaticDevice, mask_fields=["key"])
         register_audited(
             User, mask_fields=["password"], m2m_fields=["groups", "user_permissions"], exclude_fields=["last_login"]
         )

@@ -152,6 +152,20 @@ GRANTS = {
 CLUB_ROLES = {KIS_COORDINATOR, KIS_INSTRUCTOR}
 
 
+# Who holds one of these permissions reads people's identities or grants access, and signs in with
+# a second factor (ksr_portal/second_factor.py).
+SECOND_FACTOR_PERMISSIONS = (
+    "participants.view_participant",
+    "auth.change_user",
+    "ksr_portal.add_userscope",
+    "ksr_portal.change_userscope",
+)
+
+
+def reads_identities_or_grants(user):
+    return any(user.has_perm(permission) for permission in SECOND_FACTOR_PERMISSIONS)
+
+
 def roles_of(groups):
     names = {group.name for group in groups}
     return {role for role, (name, _grants) in ROLES.items() if name in names}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_filters",
     "import_export",
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ksr_portal.second_factor.second_factor_middleware",
     # Once the user is known: no-store for signed-in users, Permissions-Policy for all.
     "ksr_portal.middleware.privacy_headers_middleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -135,6 +141,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 LOGIN_URL = "admin:login"
 
 # --- Login and session hardening ------------------------------------------------------------
+
+# Two-factor sign-in: "roles" asks a second factor of every role that reads identities or grants
+# access (roles.SECOND_FACTOR_PERMISSIONS), "all" of everyone.
+TWO_FACTOR = env.str("TWO_FACTOR", default="roles")
+if TWO_FACTOR not in ("roles", "all"):
+    raise ImproperlyConfigured('TWO_FACTOR must be "roles" or "all".')
+OTP_TOTP_ISSUER = "Portal KSR"
 
 # A masked field (PESEL, password) leaves no part of its value in the audit trail.
 AUDITLOG_MASK_CALLABLE = "ksr_portal.audit.mask"

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from . import second_factor
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path(
@@ -21,6 +23,18 @@ urlpatterns = [
         name="accessibility",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "weryfikacja-dwuetapowa/",
+        include(
+            (
+                [
+                    path("", second_factor.verify, name="verify"),
+                    path("kody-zapasowe/", second_factor.recovery_codes, name="recovery_codes"),
+                ],
+                "second_factor",
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("", include("participants.urls")),
     path("", include("networks.urls")),

@@ -9,3 +9,10 @@ def no_figures_cache(settings):
     the end-to-end tests (committing for real) keep it.
     """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
+def second_factor(settings):
+    """Tests sign in with `force_login`, which gives no second factor; test_second_factor.py and the
+    end-to-end tests ask for it as the portal does."""
+    settings.TWO_FACTOR = None

@@ -10,3 +10,4 @@ class Command(BaseCommand):
         for username, role, scope in create_demo_accounts():
             self.stdout.write(f"{username:22} {role:28} {scope}")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {DEMO_PASSWORD}"))
+        self.stdout.write("Second step (where asked): the code `make code` prints.")
