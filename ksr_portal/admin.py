@@ -41,7 +41,7 @@ from .audit import changed_fields, is_audited, log_access, log_export, logged_mo
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
-from .scoping import may_view, permits
+from .scoping import hidden_fields, hides_path, may_view, permits
 
 
 def restricted(queryset, user, action="view"):
@@ -104,9 +104,35 @@ class YearListFilter(admin.FieldListFilter):
             }
 
 
+def without(fields, hidden):
+    """`fields` of a form or fieldset (names, or tuples of names on one line) less the `hidden` ones."""
+    kept = []
+    for entry in fields:
+        if isinstance(entry, list | tuple):
+            entry = type(entry)(name for name in entry if name not in hidden)
+            if entry:
+                kept.append(entry)
+        elif entry not in hidden:
+            kept.append(entry)
+    return kept
+
+
 class ScopedAdminMixin:
+    """Rows from the user's scope, and of each row only the fields the user may see (`hidden_fields`)."""
+
     def get_queryset(self, request):
         return restricted(super().get_queryset(request), request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = hidden_fields(request.user, self.model)
+        if not hidden:
+            return fieldsets
+        kept = [(name, {**options, "fields": without(options["fields"], hidden)}) for name, options in fieldsets]
+        return [(name, options) for name, options in kept if options["fields"]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return without(super().get_readonly_fields(request, obj), hidden_fields(request.user, self.model))
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
@@ -196,9 +222,18 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.Mo
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self._allowed(request, obj, "delete"))
 
+    def get_list_display(self, request):
+        return without(super().get_list_display(request), hidden_fields(request.user, self.model))
+
+    def get_search_fields(self, request):
+        return [name for name in super().get_search_fields(request) if not hides_path(request.user, self.model, name)]
+
     def get_list_filter(self, request):
         filters = []
         for entry in super().get_list_filter(request):
+            path = entry if isinstance(entry, str) else entry[0] if isinstance(entry, tuple) else None
+            if path and hides_path(request.user, self.model, path):
+                continue
             if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
                 entry = (entry, ScopedRelatedFieldListFilter)
             filters.append(entry)

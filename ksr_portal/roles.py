@@ -114,9 +114,9 @@ ROLES = {
             "clubs.activity": ALL,
             "clubs.staffposition": ALL,
             # Nobody deletes a person: what the law allows is anonymisation after retention.
-            "participants.participant": NO_DELETE,
+            "participants.participant": (*NO_DELETE, "view_identity"),
             "participants.consent": NO_DELETE,
-            "participants.enrollment": NO_DELETE,
+            "participants.enrollment": (*NO_DELETE, "view_eligibility"),
             "participants.referral": NO_DELETE,
             "participants.actionplan": NO_DELETE,
             "participants.goal": ALL,

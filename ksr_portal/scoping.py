@@ -41,6 +41,36 @@ def may_view(user, model):
     return user.is_authenticated and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
+def hidden_fields(user, model):
+    """The fields of `model` that `user` may not see, though they may view its rows.
+
+    A model declares them in `restricted_fields`, {permission codename: field names}: the fields
+    shown only to a role holding that permission of the model's app (data minimisation).
+    """
+    app_label = model._meta.app_label
+    return {
+        name
+        for codename, names in getattr(model, "restricted_fields", {}).items()
+        if not user.has_perm(f"{app_label}.{codename}")
+        for name in names
+    }
+
+
+def hides_path(user, model, path):
+    """Whether a lookup path from `model` ("enrollment__participant__pesel__exact") reads a hidden field."""
+    for name in path.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if name in hidden_fields(user, model):
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 def _is_multivalued(model, path):
     for name in path.split(LOOKUP_SEP):
         if name == "pk":

@@ -13,6 +13,7 @@ from ksr_portal.admin import (
     TransitionAdminMixin,
     YearListFilter,
 )
+from ksr_portal.scoping import hidden_fields
 
 from .choices import EnrollmentExitReasonChoices
 from .models import (
@@ -38,6 +39,20 @@ from .models import (
 from .resources import AttendanceResource, ParticipantResource
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+class PeopleFilesMixin(PortalImportExportMixin):
+    """Spreadsheets of people name each by PESEL, the key of the round trip, and carry their art. 1
+    categories: only a role that sees both imports or exports them."""
+
+    def sees_everything(self, request):
+        return not (hidden_fields(request.user, Participant) or hidden_fields(request.user, Enrollment))
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and self.sees_everything(request)
+
+    def has_export_permission(self, request):
+        return super().has_export_permission(request) and self.sees_everything(request)
 
 
 @admin.register(EligibilityCategory)
@@ -156,7 +171,7 @@ class EnrollmentForm(forms.ModelForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(PortalImportExportMixin, TransitionAdminMixin, ScopedModelAdmin):
+class EnrollmentAdmin(PeopleFilesMixin, TransitionAdminMixin, ScopedModelAdmin):
     resource_classes = [ParticipantResource]
     list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
     list_filter = ["status", "club__region", "exit_reason", ("applied_on", YearListFilter)]
@@ -331,7 +346,7 @@ class ActivityWithAttendanceAdmin(ActivityAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(PortalImportExportMixin, ScopedModelAdmin):
+class AttendanceAdmin(PeopleFilesMixin, ScopedModelAdmin):
     resource_classes = [AttendanceResource]
     list_display = ["enrollment", "activity", "status"]
     list_filter = ["status", "activity__service__pillar"]

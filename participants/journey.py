@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from clubs.models import Pillar
+from ksr_portal.scoping import hidden_fields
 
 from .choices import AttendanceStatusChoices
 from .models import (
@@ -61,6 +62,7 @@ def timeline_events(participant, user):
     Only the steps of the sections of a person's record the user may see (`visibility.py`).
     """
     shown = visible_sections(user)
+    hidden = hidden_fields(user, Enrollment)
     related = ["club", "referred_by"]
     prefetches = []
     if STATUS_CHANGES in shown:
@@ -89,7 +91,10 @@ def timeline_events(participant, user):
     events = []
     for enrollment in enrollments:
         club = enrollment.club
-        referral = f" ({_('referred by')} {enrollment.referred_by})" if enrollment.referred_by else ""
+        shows_referrer = "referred_by" not in hidden
+        referral = (
+            f" ({_('referred by')} {enrollment.referred_by})" if shows_referrer and enrollment.referred_by else ""
+        )
         events.append(Event(enrollment.applied_on, _("Application"), f"{club}{referral}"))
         for change in enrollment.status_changes.all() if STATUS_CHANGES in shown else ():
             events.append(Event(change.changed_on, _("Status"), f"{club}: {change}"))

@@ -8,6 +8,8 @@ same person are out of scope and simply absent. A role that may not see a sectio
 
 from django.db.models import Prefetch
 
+from ksr_portal.scoping import hidden_fields
+
 from .models import Attendance, Consent, Enrollment, FollowUp, Goal, Referral, Review, SocialContract
 from .visibility import ACTION_PLAN, ATTENDANCE, CONSENTS, OUTCOME, REFERRALS, SOCIAL_CONTRACTS, visible_sections
 
@@ -15,13 +17,15 @@ HIDDEN_FIELDS = {"id", "created_at", "updated_at", "identity_pending"}
 SINGLE_OBJECTS = {"enrollment", "action_plan", "outcome"}
 
 
-def fields_of(obj):
-    """(name, label, value as shown) for each field of `obj`; choices and relations as their text."""
+def fields_of(obj, user):
+    """(name, label, value as shown) for each field of `obj` that `user` may see; choices and relations
+    as their text."""
     if obj is None:
         return None
+    hidden = HIDDEN_FIELDS | hidden_fields(user, type(obj))
     rows = []
     for field in obj._meta.get_fields():
-        if field.auto_created or field.name in HIDDEN_FIELDS or field.one_to_many:
+        if field.auto_created or field.name in hidden or field.one_to_many:
             continue
         if field.many_to_many:
             value = ", ".join(str(item) for item in getattr(obj, field.name).all())
@@ -74,27 +78,29 @@ def subject_record(participant, user):
     )
     records = []
     for enrollment in enrollments:
-        item = {"enrollment": fields_of(enrollment)}
+        item = {"enrollment": fields_of(enrollment, user)}
         if ACTION_PLAN in shown:
             plan = getattr(enrollment, "action_plan", None)
-            item["action_plan"] = fields_of(plan)
-            item["goals"] = [fields_of(goal) for goal in plan.goals.all()] if plan else []
-            item["reviews"] = [fields_of(review) for review in plan.reviews.all()] if plan else []
+            item["action_plan"] = fields_of(plan, user)
+            item["goals"] = [fields_of(goal, user) for goal in plan.goals.all()] if plan else []
+            item["reviews"] = [fields_of(review, user) for review in plan.reviews.all()] if plan else []
         if SOCIAL_CONTRACTS in shown:
-            item["social_contracts"] = [fields_of(contract) for contract in enrollment.social_contracts.all()]
+            item["social_contracts"] = [fields_of(contract, user) for contract in enrollment.social_contracts.all()]
         if REFERRALS in shown:
-            item["referrals"] = [fields_of(referral) for referral in enrollment.referrals.all()]
+            item["referrals"] = [fields_of(referral, user) for referral in enrollment.referrals.all()]
         if ATTENDANCE in shown:
-            item["attendance"] = [fields_of(attendance) for attendance in enrollment.attendances.all()]
+            item["attendance"] = [fields_of(attendance, user) for attendance in enrollment.attendances.all()]
         if OUTCOME in shown:
             outcome = getattr(enrollment, "outcome", None)
-            item["outcome"] = fields_of(outcome)
-            item["follow_ups"] = [fields_of(follow_up) for follow_up in outcome.follow_ups.all()] if outcome else []
+            item["outcome"] = fields_of(outcome, user)
+            item["follow_ups"] = (
+                [fields_of(follow_up, user) for follow_up in outcome.follow_ups.all()] if outcome else []
+            )
         records.append(item)
-    record = {"participant": fields_of(participant), "enrollments": records}
+    record = {"participant": fields_of(participant, user), "enrollments": records}
     if CONSENTS in shown:
         consents = Consent.objects.restrict(user).filter(participant=participant).order_by("given_on")
-        record["consents"] = [fields_of(consent) for consent in consents]
+        record["consents"] = [fields_of(consent, user) for consent in consents]
     return record
 
 

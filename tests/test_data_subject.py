@@ -293,3 +293,35 @@ def test_only_a_role_that_may_view_the_case_reads_it_on_the_persons_pages(client
             "Monitoring po zakończeniu",
         }
         assert (case_kinds & kinds == case_kinds) is sees_case, kinds
+
+
+def test_of_a_person_the_instructor_sees_the_name_and_no_pesel_birth_date_or_categories(client):
+    enrollment = EnrollmentFactory(participant__first_name="Imię-Widoczne", referral_contact="Referent-Ukryty")
+    person = enrollment.participant
+    AttendanceFactory(enrollment=enrollment, activity__club=enrollment.club)
+    category = str(enrollment.eligibility_categories.get())
+    birth = [person.birth_date.isoformat(), person.birth_date.strftime("%d.%m.%Y")]
+    secrets = [person.pesel, *birth, "Referent-Ukryty", category]
+    pages = [
+        reverse("participants:record", args=[person.pk]),
+        reverse("participants:record_json", args=[person.pk]),
+        reverse("participants:timeline", args=[person.pk]),
+        reverse("admin:participants_participant_change", args=[person.pk]),
+        reverse("admin:participants_participant_changelist"),
+        reverse("admin:participants_enrollment_change", args=[enrollment.pk]),
+        reverse("admin:participants_enrollment_changelist"),
+    ]
+    client.force_login(club_user(enrollment.club))
+    record = client.get(pages[0]).content.decode()
+    assert all(secret in record for secret in [person.pesel, birth[0], "Referent-Ukryty", category])  # the coordinator
+    client.force_login(club_user(enrollment.club, roles.KIS_INSTRUCTOR))
+    for url in pages:
+        response = client.get(url)
+        text = response.content.decode() if url != pages[1] else json.dumps(response.json(), ensure_ascii=False)
+        assert response.status_code == 200 and person.last_name in text, url
+        assert [secret for secret in secrets if secret in text] == [], url
+    # Nor can they search by what they may not see, or take it away in a file.
+    changelist = reverse("admin:participants_participant_changelist")
+    assert person.last_name not in client.get(changelist, {"q": person.pesel}).content.decode()
+    assert client.get(reverse("admin:participants_enrollment_export")).status_code == 403
+    assert client.get(reverse("admin:participants_attendance_export")).status_code == 403

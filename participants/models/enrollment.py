@@ -107,6 +107,25 @@ class Enrollment(StateMachine, TimestampedModel):
     scope_paths = ScopePaths(region="club__region", club="club")
     transitions = ENROLLMENT_TRANSITIONS
     initial_statuses = [EnrollmentStatusChoices.CANDIDATE]
+    # Who referred the person, their art. 1 categories and their situation at entry (special-category
+    # data) are shown only with this permission (the coordinator's, not the instructor's).
+    restricted_fields = {
+        "view_eligibility_enrollment": [
+            "referred_by",
+            "referred_on",
+            "referral_contact",
+            "eligibility_categories",
+            "benefit_exclusion",
+            "education_level",
+            "labour_market_status",
+            "long_term_unemployed",
+            "minority_or_migrant",
+            "homeless",
+            "disability",
+            "other_disadvantage",
+            "age_on_entry",
+        ]
+    }
 
     participant = models.ForeignKey(
         verbose_name=_("participant"),
@@ -249,6 +268,12 @@ class Enrollment(StateMachine, TimestampedModel):
         ordering = ["-applied_on"]
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
+        permissions = [
+            (
+                "view_eligibility_enrollment",
+                _("Can view an enrollment's referral, art. 1 categories and situation at entry"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=EnrollmentStatusChoices.values),

@@ -17,6 +17,9 @@ class Participant(TimestampedModel):
     """A person taking part in a club: identity and the few facts EU monitoring requires, nothing more."""
 
     scope_paths = ScopePaths(region="enrollments__club__region", club="enrollments__club")
+    # What identifies a person beyond the name is shown only with this permission (the coordinator's,
+    # not the instructor's): in the admin, its lists, search and filters, the record and its JSON.
+    restricted_fields = {"view_identity_participant": ["pesel", "birth_date", "municipality"]}
 
     first_name = models.CharField(
         verbose_name=_("first name"),
@@ -72,6 +75,9 @@ class Participant(TimestampedModel):
         ordering = ["last_name", "first_name"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        permissions = [
+            ("view_identity_participant", _("Can view a participant's PESEL, date of birth and municipality"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["pesel"],
