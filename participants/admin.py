@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from clubs.admin import ActivityAdmin, FixedRowsAdmin
@@ -88,6 +89,16 @@ class ParticipantAdmin(ScopedModelAdmin):
     search_fields = ["last_name", "first_name", "pesel__exact"]
     autocomplete_fields = ["municipality"]
     inlines = [ConsentInline, ParticipantEnrollmentInline]
+    # Whether a record waits for identity confirmation is the portal's, told to nobody in the club.
+    fields = ["first_name", "last_name", "pesel", "birth_date", "sex", "municipality", "anonymised_on"]
+    readonly_fields = ["anonymised_on"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A person is registered in a club, on the registration page, which never tells whether a
+        PESEL is already in the portal; only a superuser adds a bare record here."""
+        if not request.user.is_superuser:
+            return redirect("participants:register")
+        return super().add_view(request, form_url, extra_context)
 
 
 @admin.register(Consent)

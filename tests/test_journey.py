@@ -117,6 +117,45 @@ def test_a_known_pesel_under_another_surname_is_answered_as_an_unknown_one(clien
     assert guessed.identity_pending and not known.identity_pending
 
 
+def test_the_workbench_sends_a_coordinator_adding_a_person_to_the_registration_page(client, club):
+    client.force_login(staff(club))
+    response = client.get(reverse("admin:participants_participant_add"))
+    assert response.status_code == 302 and response["Location"] == reverse("participants:register")
+    assert client.post(reverse("admin:participants_participant_add"), {"pesel": "x"}).status_code == 302
+    assert not Participant.objects.exists()
+
+
+def test_an_edit_to_a_known_pesel_is_answered_as_one_to_an_unknown_pesel(client, club):
+    known = f.EnrollmentFactory(participant__last_name="Prawdziwa").participant
+    answers = []
+    for pesel in (known.pesel, make_pesel(known.birth_date, male=known.sex == "male", serial=known.pk + 500)):
+        own = f.EnrollmentFactory(club=club, participant__birth_date=known.birth_date, participant__sex=known.sex)
+        person = own.participant
+        client.force_login(staff(club))
+        data = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "pesel": pesel,
+            "birth_date": known.birth_date.isoformat(),
+            "sex": person.sex,
+            "municipality": person.municipality_id or "",
+            "consents-TOTAL_FORMS": "0",
+            "consents-INITIAL_FORMS": "0",
+            "enrollments-TOTAL_FORMS": "1",
+            "enrollments-INITIAL_FORMS": "1",
+            "enrollments-0-id": own.pk,
+            "enrollments-0-participant": person.pk,
+        }
+        response = client.post(reverse("admin:participants_participant_change", args=[person.pk]), data)
+        answers.append(response.status_code)
+        person.refresh_from_db()
+        assert person.pesel == pesel
+    assert answers == [302, 302]
+    # The record whose PESEL another holds waits for identity confirmation; the other is untouched.
+    assert Participant.objects.get(pesel=known.pesel, last_name="Prawdziwa").identity_pending is False
+    assert Participant.objects.filter(pesel=known.pesel, identity_pending=True).count() == 1
+
+
 def test_a_known_pesel_with_the_stored_identity_in_other_letters_enrolls_the_person(client, club):
     known = f.EnrollmentFactory(participant__first_name="Łucja", participant__last_name="Żółkiewska-Nowak").participant
     client.force_login(staff(club))

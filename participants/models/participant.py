@@ -98,6 +98,22 @@ class Participant(TimestampedModel):
     def __str__(self):
         return f"{self.last_name} {self.first_name}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.stored_pesel = instance.__dict__.get("pesel")
+        return instance
+
+    def wait_for_identity_if_taken(self):
+        """An edit to a PESEL that another confirmed record holds makes this one wait for identity
+        confirmation, as registration does, instead of answering with the uniqueness error, which
+        would tell whether the number is in the portal. (Registration and import decide it for the
+        records they make.)"""
+        if self._state.adding or self.identity_pending or self.pesel == getattr(self, "stored_pesel", None):
+            return
+        if Participant._base_manager.filter(pesel=self.pesel, identity_pending=False).exclude(pk=self.pk).exists():
+            self.identity_pending = True
+
     def clean(self):
         errors = {}
         if self.pesel:
@@ -106,6 +122,7 @@ class Participant(TimestampedModel):
             except ValidationError:
                 pass  # reported by the field validator; nothing more to compare against
             else:
+                self.wait_for_identity_if_taken()
                 encoded = pesel_birth_date(self.pesel)
                 if self.birth_date is None:
                     self.birth_date = encoded
