@@ -116,9 +116,18 @@ def test_a_save_that_moves_an_object_out_of_scope_is_refused_and_rolled_back(cli
     data.update({f"contacts-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
     data.update({f"memberships-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
     response = client.post(url, {k: v for k, v in data.items() if v is not None})
-    assert response.status_code == 403
+    # Another region is not even among the choices: the form refuses it.
+    assert response.status_code == 200 and "region" in response.context["adminform"].form.errors
     organization.refresh_from_db()
     assert organization.region == two_regions["kielce"] and organization.name == "Fundacja Przenoszona"
+
+
+def test_someone_of_one_region_meets_only_that_region_in_filters_and_choices(client, two_regions):
+    client.force_login(make_user(roles.ROPS_STAFF, "region", region=two_regions["kielce"]))
+    page = client.get(reverse("admin:stakeholders_organization_add"))
+    assert list(page.context["adminform"].form.fields["region"].queryset) == [two_regions["kielce"]]
+    changelist = client.get(reverse("admin:clubs_club_changelist")).content.decode()
+    assert two_regions["kielce"].name in changelist and two_regions["katowice"].name not in changelist
 
 
 def test_out_of_scope_object_is_404_in_the_admin(client, two_regions):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.models import TimestampedModel
-from ksr_portal.scoping import ScopedManager
+from ksr_portal.scoping import ScopedManager, ScopePaths
 from ksr_portal.validators import (
     validate_county_terc,
     validate_municipality_terc,
@@ -28,6 +28,9 @@ class TercManager(ScopedManager):
 
 class Region(TimestampedModel):
     """A voivodeship with its regional social policy centre (ROPS)."""
+
+    # Someone of one region or club meets only that region in lists, filters and choices.
+    scope_paths = ScopePaths(region="pk")
 
     terc = models.CharField(
         verbose_name=_("TERC code"),
@@ -84,6 +87,8 @@ class Region(TimestampedModel):
 class County(TimestampedModel):
     """A powiat (4-digit TERC code), including cities with county rights."""
 
+    scope_paths = ScopePaths(region="region")
+
     terc = models.CharField(
         verbose_name=_("TERC code"),
         max_length=4,
@@ -121,6 +126,8 @@ class County(TimestampedModel):
 
 class Municipality(TimestampedModel):
     """A gmina or a part of one, as listed in the GUS TERC register (7-digit code)."""
+
+    scope_paths = ScopePaths(region="region")
 
     terc = models.CharField(
         verbose_name=_("TERC code"),
