@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 MINISTRY_ANALYST = "ministry_analyst"
@@ -164,6 +165,34 @@ SECOND_FACTOR_PERMISSIONS = (
 
 def reads_identities_or_grants(user):
     return any(user.has_perm(permission) for permission in SECOND_FACTOR_PERMISSIONS)
+
+
+# Where each role lands after signing in: its everyday work.
+LANDING = {
+    KIS_COORDINATOR: "participants:worklist",
+    KIS_INSTRUCTOR: "participants:worklist",
+    ROPS_STAFF: "reporting:region",
+    REGIONAL_ANIMATOR: "reporting:region",
+    MINISTRY_ANALYST: "reporting:dashboard",
+    NATIONAL_COORDINATOR: "reporting:dashboard",
+}
+
+
+def landing_url(user):
+    """The page `user` starts from: their role's (a region's report for their region), else the workbench."""
+    held = roles_of(user.groups.all())
+    scope = getattr(user, "scope", None) if user.is_authenticated else None
+    for role, name in LANDING.items():
+        if role not in held or scope is None:
+            continue
+        if name == "reporting:region":
+            if scope.region_id:
+                return reverse(name, args=[scope.region.terc])
+            continue
+        if name == "participants:worklist" and not scope.club_id:
+            continue
+        return reverse(name)
+    return reverse("admin:index")
 
 
 def roles_of(groups):

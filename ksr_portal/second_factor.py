@@ -54,7 +54,7 @@ def next_url(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("admin:index")
+    return reverse("start")
 
 
 class CodeForm(forms.Form):

@@ -229,7 +229,15 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the permission to add, exporting the permission to view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# Who publishes the portal and whom to contact about its accessibility (the accessibility statement).
-# (Data, like region names: in Polish; each deployment sets its own.)
+# The accessibility statement (ksr_portal/accessibility.py): who publishes the portal, where, whom
+# to contact. (Data, like region names: in Polish; each deployment sets its own.)
 KSR_OPERATOR = env.str("KSR_OPERATOR", default="Podmiot prowadzący portal KSR")
-KSR_ACCESSIBILITY_CONTACT = env.str("KSR_ACCESSIBILITY_CONTACT", default="administratora portalu")
+KSR_SITE_URL = env.str("KSR_SITE_URL", default="https://ksr.example.gov.pl")
+KSR_ACCESSIBILITY_CONTACT = env.str("KSR_ACCESSIBILITY_CONTACT", default="Administrator portalu KSR")
+KSR_ACCESSIBILITY_EMAIL = env.str("KSR_ACCESSIBILITY_EMAIL", default="dostepnosc@ksr.example.gov.pl")
+KSR_ACCESSIBILITY_PHONE = env.str("KSR_ACCESSIBILITY_PHONE", default="+48 22 000 00 00")
+KSR_BUILDING_ACCESSIBILITY = env.str(
+    "KSR_BUILDING_ACCESSIBILITY",
+    default="Opis dostępności architektonicznej siedziby podmiotu: wejście, windy, toalety, pętla indukcyjna, "
+    "tłumacz języka migowego (uzupełnia podmiot prowadzący portal).",
+)

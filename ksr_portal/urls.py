@@ -1,27 +1,13 @@
-import datetime
-
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import second_factor
+from . import accessibility, second_factor, views
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path(
-        "deklaracja-dostepnosci/",
-        TemplateView.as_view(
-            template_name="accessibility.html",
-            extra_context={
-                "operator": settings.KSR_OPERATOR,
-                "contact": settings.KSR_ACCESSIBILITY_CONTACT,
-                "published": datetime.date(2026, 11, 24),
-                "updated": datetime.date(2026, 11, 24),
-            },
-        ),
-        name="accessibility",
-    ),
+    path("start/", views.start, name="start"),
+    path("deklaracja-dostepnosci/", accessibility.statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "weryfikacja-dwuetapowa/",

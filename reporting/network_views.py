@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ksr_portal.scoping import permits
 from networks.choices import NetworkKindChoices
 from networks.models import Meeting, Network
 from networks.picture import chain_of, picture
@@ -54,7 +55,13 @@ def network_detail(request, pk):
         .prefetch_related("attending_organizations")
         .order_by("held_on")
     )
-    context = {"network": network, "meetings": meetings, "today": today}
+    user = request.user
+    may = {  # only the links that open: the scope decides, as on the pages they lead to
+        "change": permits(user, network, "change"),
+        "add_member": permits(user, Membership(network=network), "add"),
+        "add_meeting": permits(user, Meeting(network=network), "add"),
+    }
+    context = {"network": network, "meetings": meetings, "today": today, "may": may}
     if network.kind == NetworkKindChoices.LOCAL:
         item = coverage([network], today)[network.pk]
         leaves = [(o.name, f"type-{o.stakeholder_type}", "") for o in item.members]

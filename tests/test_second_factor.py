@@ -86,7 +86,7 @@ def test_a_wrong_code_is_refused_in_polish_and_the_right_one_lets_in(client):
 def test_next_never_leads_off_the_portal(client):
     sign_in(client, account(roles.KIS_COORDINATOR))
     right = client.post(reverse("second_factor:verify"), {"code": code(), "next": "https://evil.example/"})
-    assert right["Location"] == reverse("admin:index")
+    assert right["Location"] == reverse("start")
 
 
 def test_pairing_an_app_shows_the_key_then_recovery_codes_each_good_once(client):
