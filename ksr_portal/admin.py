@@ -38,7 +38,7 @@ from import_export.admin import ImportExportMixin
 
 from . import roles, second_factor
 from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
-from .imports import FORMATS, PortalImportForm
+from .imports import FORMATS, PortalImportForm, UnreadableFile
 from .models import UserScope
 from .paginators import LargeTablePaginator
 from .scoping import hidden_fields, hides_path, may_view, permits
@@ -350,6 +350,14 @@ class PortalImportExportMixin(ImportExportMixin):
 
     formats = FORMATS
     import_form_class = PortalImportForm
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        """The reason a file could not be read, as the format's reader gives it, never a Python name."""
+        if isinstance(error, UnreadableFile):
+            message = str(error)
+        else:
+            message = _("The file could not be read as the chosen format (CSV or XLSX). Check the format and the file.")
+        form.add_error("import_file", message)
 
     def add_success_message(self, result, request):
         totals = result.totals

@@ -10,12 +10,14 @@ cell a spreadsheet would run as a formula is neutralised.
 
 import csv
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -37,15 +39,49 @@ def neutralise(dataset):
     return clean
 
 
+class UnreadableFile(ValueError):
+    """A file that cannot be read, with the reason in words its user understands."""
+
+
+GARBLED = gettext_lazy(
+    "The file's letters are garbled (e.g. „Ĺ»ĂłĹ‚kiewska” instead of „Żółkiewska”): it was saved from a file "
+    "opened in the wrong encoding. Export it again from the source, in UTF-8 or Windows-1250."
+)
+
+
 def decode(raw):
+    """The file's text: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1250.
+
+    A text whose Polish letters are themselves the bytes of UTF-8 read as a one-byte code page
+    ("Ĺ»ĂłĹ‚kiewska" for "Żółkiewska") was saved from a wrongly opened file: it is refused rather than
+    written, as is text holding the replacement character of damaged letters.
+    """
     for encoding in ("utf-8-sig", "cp1250"):
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:  # NUL bytes: UTF-16 or a binary file, which Windows-1250 would not reject
-            return text
-    raise ValueError(_("The file is neither UTF-8 nor Windows-1250 text."))
+        if "\x00" in text:  # UTF-16 or a binary file, which Windows-1250 would not reject
+            break
+        if "\ufffd" in text or double_encoded(text):
+            raise UnreadableFile(GARBLED)
+        return text
+    raise UnreadableFile(_("The file is neither UTF-8 nor Windows-1250 text."))
+
+
+WORD_SEPARATORS = re.compile(r"[\s;,\"'()]+")
+
+
+def double_encoded(text):
+    """Whether a word of `text` is UTF-8 read as Windows-1250, Windows-1252 or Latin-1."""
+    for word in {word for word in WORD_SEPARATORS.split(text) if not word.isascii()}:
+        for encoding in ("cp1250", "cp1252", "latin-1"):
+            try:
+                if word.encode(encoding).decode("utf-8") != word:
+                    return True
+            except UnicodeError:
+                continue
+    return False
 
 
 class PortalCSV(base_formats.CSV):
@@ -60,7 +96,7 @@ class PortalCSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         text = decode(in_stream if isinstance(in_stream, bytes) else in_stream.encode())
         if not text.strip():
-            raise ValueError(_("The file is empty."))
+            raise UnreadableFile(_("The file is empty."))
         first_line = text.splitlines()[0]
         delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
         rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
@@ -77,8 +113,11 @@ class PortalCSV(base_formats.CSV):
 class PortalXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream, **kwargs):
         if not in_stream:
-            raise ValueError(_("The file is empty."))
-        return super().create_dataset(in_stream, **kwargs)
+            raise UnreadableFile(_("The file is empty."))
+        dataset = super().create_dataset(in_stream, **kwargs)
+        if double_encoded(" ".join(cell for row in dataset for cell in row if isinstance(cell, str))):
+            raise UnreadableFile(GARBLED)
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(neutralise(dataset), **kwargs)
@@ -333,7 +372,7 @@ class PortalResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
-        kwargs["found"] = {}
+        kwargs["found"] = self.found = {}
         self.previewing = kwargs.get("dry_run", False)
         return super().import_data(dataset, **kwargs)
 

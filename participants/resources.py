@@ -39,6 +39,25 @@ def text(row, name):
     return str(row.get(name) or "").strip()
 
 
+class ClubWidget(ScopedForeignKeyWidget):
+    """The club by its registry number; for a user of one club, an empty cell (or no column) is their club."""
+
+    def __init__(self):
+        super().__init__(Club, "registry_number")
+
+    def clean(self, value, row=None, found=None, **kwargs):
+        scope = getattr(kwargs.get("user"), "scope", None)
+        if not str(value or "").strip() and scope is not None and scope.club_id:
+            return scope.club
+        return super().clean(value, row, found=found, **kwargs)
+
+
+def own_club_only(user):
+    """Whether `user` imports for their one club, so their files may leave the club out."""
+    scope = getattr(user, "scope", None)
+    return scope is not None and scope.club_id is not None
+
+
 def shown_person(enrollment):
     """The person as a row of the import gave them, or as stored for an export."""
     return getattr(enrollment, "row_person", None) or enrollment.participant
@@ -62,7 +81,7 @@ class ParticipantResource(PortalResource):
     sex = column("plec", None)
     birth_date = column("data_urodzenia", None)
     municipality = column("gmina_terc", None)
-    club = column("klub_numer_rejestru", "club", ScopedForeignKeyWidget(Club, "registry_number"))
+    club = column("klub_numer_rejestru", "club", ClubWidget())
     applied_on = column("data_zgloszenia", "applied_on", DateWidget())
     referred_by = column("kierujacy_nip", "referred_by", ScopedForeignKeyWidget(Organization, "nip"))
     referred_on = column("data_skierowania", "referred_on", DateWidget())
@@ -90,11 +109,14 @@ class ParticipantResource(PortalResource):
         batch_size = 1000
 
     def required_columns(self):
-        return ("pesel", "imie", "nazwisko", "plec", "klub_numer_rejestru", "data_zgloszenia")
+        club = () if own_club_only(self.user) else ("klub_numer_rejestru",)
+        return ("pesel", "imie", "nazwisko", "plec", *club, "data_zgloszenia")
 
     def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        if own_club_only(self.user) and "klub_numer_rejestru" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="klub_numer_rejestru")
         super().before_import(dataset, **kwargs)
-        self.user = kwargs["user"]
         pesels = sorted({str(pesel or "").strip() for pesel in dataset["pesel"]} - {""})
         self.people, self.open_enrollments = {}, {}
         for start in range(0, len(pesels), 1000):
@@ -105,7 +127,7 @@ class ParticipantResource(PortalResource):
                 participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES
             ).select_related("participant", "club")
             for enrollment in open_enrollments:
-                self.open_enrollments[enrollment.participant.pesel, enrollment.club.registry_number] = enrollment
+                self.open_enrollments[enrollment.participant.pesel, enrollment.club_id] = enrollment
         # People registered without a PESEL whom a new row's names and birth date match (as on the
         # registration page), read once for the file's surnames.
         surnames = sorted({str(name or "").strip().lower() for name in dataset["nazwisko"]} - {""})
@@ -119,7 +141,11 @@ class ParticipantResource(PortalResource):
             self.namesakes |= {(first.casefold(), last.casefold(), born) for first, last, born in rows}
 
     def get_instance(self, instance_loader, row):
-        return self.open_enrollments.get((text(row, "pesel"), text(row, "klub_numer_rejestru")))
+        try:
+            club = self.fields["club"].clean(row, user=self.user, found=self.found)
+        except ValueError:
+            return None  # the column's error is reported when the row is read
+        return self.open_enrollments.get((text(row, "pesel"), club.pk if club else None))
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

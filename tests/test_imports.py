@@ -288,11 +288,30 @@ def test_a_referral_dated_after_the_application_is_refused(club):
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
-def test_an_empty_club_cell_is_reported_in_its_row(club):
+def test_an_empty_club_cell_is_reported_in_its_row_to_someone_of_no_one_club(club):
     rows = [TWO_PEOPLE[0], TWO_PEOPLE[1].replace("KIS/26/001", "")]
-    result = run(ParticipantResource, participants_csv(rows), coordinator(club))
+    result = run(ParticipantResource, participants_csv(rows), f.UserFactory(is_staff=True, is_superuser=True))
     assert [text.split(":")[:2] for text in errors_of(result)] == [["2", " klub_numer_rejestru"]]
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
+
+
+def test_a_coordinators_file_may_leave_the_club_out_but_not_name_another(club):
+    unnumbered = f.ClubFactory(registry_number="", region=club.region)
+    header = HEADER.replace(";klub_numer_rejestru", "")
+    rows = [row.replace(";KIS/26/001", "") for row in TWO_PEOPLE]
+    result = run(ParticipantResource, "\n".join([header, *rows]).encode(), coordinator(unnumbered))
+    assert errors_of(result) == []
+    assert set(Enrollment.objects.values_list("club", flat=True)) == {unnumbered.pk}
+    other = run(ParticipantResource, participants_csv(TWO_PEOPLE), coordinator(unnumbered))
+    assert "KIS/26/001" in " ".join(errors_of(other))  # a file naming another club is refused
+
+
+@pytest.mark.parametrize("garbled", ["Ĺ»ĂłĹ‚kiewska", "Ĺ\ufffducja", "Å»Ã³Å‚kiewska"])
+def test_a_file_of_garbled_letters_is_refused_and_changes_nothing(club, garbled):
+    row = TWO_PEOPLE[0].replace("Żółkiewska", garbled)
+    with pytest.raises(ValueError, match="Żółkiewska"):
+        run(ParticipantResource, participants_csv([row]), coordinator(club))
+    assert not Participant.objects.exists()
 
 
 def test_a_batch_that_would_write_outside_the_scope_is_refused(club, monkeypatch):
@@ -438,4 +457,13 @@ def test_admin_refuses_a_file_above_the_size_limit(client, club, settings):
     upload.name = "uczestnicy.csv"
     page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
     assert "za duży" in page.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_admin_refuses_a_garbled_file_in_polish(client, club):
+    client.force_login(coordinator(club))
+    upload = io.BytesIO(participants_csv([TWO_PEOPLE[0].replace("Żółkiewska", "Ĺ»ĂłĹ‚kiewska")]))
+    upload.name = "uczestnicy.csv"
+    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
+    assert page.status_code == 200 and "zniekształcone" in page.content.decode()
     assert not Participant.objects.exists()
