@@ -17,7 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -101,7 +102,86 @@ class YearListFilter(admin.FieldListFilter):
             }
 
 
-class ScopedAdminMixin:
+def is_key(field, value):
+    """Whether `value` can be a key of the records `field` (a model's field or a form's choice field) names.
+
+    "abc" or a number beyond the column is no key; a query with it fails instead of finding nothing.
+    """
+    if isinstance(field, forms.ModelChoiceField):
+        opts = field.queryset.model._meta
+        target = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    else:
+        opts = field.remote_field.model._meta
+        target = opts.get_field(getattr(field.remote_field, "field_name", None) or opts.pk.name)
+    while target.is_relation:  # a key that is itself a foreign key (a one-to-one primary key)
+        target = target.target_field
+    try:
+        target.run_validators(target.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class KeyCheckingModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice refusing, with its message, a value no key can have before it is queried.
+
+    Django's field catches a non-number itself, but a number beyond the column fails in the query
+    that looks up the chosen records.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_key(self, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class KeyCheckingAutocompleteMixin:
+    """An autocomplete widget that shows as no choice a value that cannot be a key of the field's records.
+
+    Django's widget looks the selected value up to show its label. A value no key can have, prefilled
+    from an add page's query (`?plan=abc`) or posted with a form, fails in that lookup; so it shows
+    nothing selected, and the form field says what is wrong with the value.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        empty = self.choices.field.empty_values
+        return super().optgroups(name, [v for v in value if v in empty or is_key(self.field, v)], attr)
+
+
+class KeyCheckingAutocompleteSelect(KeyCheckingAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class KeyCheckingAutocompleteSelectMultiple(KeyCheckingAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckingAdminMixin:
+    """Foreign keys and many-to-many fields of an admin or inline take a value that is no key as bad input.
+
+    Whether prefilled from an add page's query or posted, such a value is the form's message (“Select
+    a valid choice”), never a failed query: in the autocomplete widgets, which look the value up to show
+    it, and in the many-to-many fields, which look the chosen records up to check them.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyCheckingModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(KeyCheckingAdminMixin):
     def get_queryset(self, request):
         return restricted(super().get_queryset(request), request.user)
 
@@ -376,7 +456,7 @@ class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 
-class UserScopeInline(admin.StackedInline):
+class UserScopeInline(KeyCheckingAdminMixin, admin.StackedInline):
     model = UserScope
     can_delete = False
     fields = ["level", "region", "club"]
@@ -392,7 +472,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(NotFoundMixin, UserAdmin):
+class PortalUserAdmin(NotFoundMixin, KeyCheckingAdminMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
@@ -507,6 +587,10 @@ class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
         if shows_identity(self.request.user, entry):
             return super().msg(entry)
         return changed_fields(entry)
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, type(GroupAdmin.__name__, (KeyCheckingAdminMixin, GroupAdmin), {}))
 
 
 # django-axes's logs of sign-ins grow in the same way.
