@@ -21,7 +21,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Max, Min, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -402,6 +402,17 @@ class PortalImportExportMixin(ImportExportMixin):
             "skip": totals["skip"],
         }
         self.message_user(request, message, messages.SUCCESS)
+
+    def get_export_queryset(self, request):
+        """The changelist's filters and search, which the export link carries.
+
+        A filter the list cannot apply, or a parameter that is no filter, is a bad request (400) here,
+        where the changelist answers it by reopening the list with its error flag.
+        """
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(error) from error
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)

@@ -256,3 +256,20 @@ def test_posted_groups_and_permissions_with_no_key_are_the_forms_error(superuser
     data = management_data(superuser_client.get(url)) | {"username": "someone", "groups": [huge]}
     response = superuser_client.post(url, data)
     assert response.status_code == 200 and response.context["adminform"].form.errors["groups"]
+
+
+# --- Exports of the admin's lists --------------------------------------------------------------
+
+
+def test_an_export_of_a_list_with_a_filter_it_cannot_apply_is_a_bad_request(superuser_client):
+    f.ActivityFactory()
+    for query in ["format=csv", "held_on__year=abc", "club__id__exact=abc", "no_such_field=1"]:
+        response = superuser_client.get(f"/admin/clubs/activity/export/?{query}", HTTP_ACCEPT_LANGUAGE="pl")
+        assert response.status_code == 400, query
+        assert "Nieprawidłowe żądanie" in response.content.decode()
+
+
+def test_an_export_of_a_filtered_list_still_opens(superuser_client):
+    activity = f.ActivityFactory()
+    response = superuser_client.get(f"/admin/clubs/activity/export/?held_on__year={activity.held_on.year}")
+    assert response.status_code == 200
