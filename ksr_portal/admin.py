@@ -22,6 +22,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Max, Min, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -59,6 +60,16 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+def check_year(year):
+    """Refuse a year at either end of the calendar as a bad filter value.
+
+    A year the calendar cannot hold fails only when the query runs; the year next to either end of it
+    overflows once a date and time are moved into UTC.
+    """
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise IncorrectLookupParameters(f"year {year} is out of range")
+
+
 class YearListFilter(admin.FieldListFilter):
     """The years of a date, newest first, from the first to the last year in the user's list.
 
@@ -76,15 +87,12 @@ class YearListFilter(admin.FieldListFilter):
         return [self.lookup_kwarg]
 
     def queryset(self, request, queryset):
-        # A year the calendar cannot hold fails only when the query runs; the year next to either end
-        # of it overflows once a date and time are moved into UTC. Either is a bad filter value.
         for value in self.used_parameters.get(self.lookup_kwarg, []):
             try:
                 year = int(value)
             except ValueError as error:
                 raise IncorrectLookupParameters(error) from error
-            if not datetime.MINYEAR < year < datetime.MAXYEAR:
-                raise IncorrectLookupParameters(f"year {year} is out of range")
+            check_year(year)
         return super().queryset(request, queryset)
 
     def choices(self, changelist):
@@ -100,6 +108,37 @@ class YearListFilter(admin.FieldListFilter):
                 "query_string": changelist.get_query_string({self.lookup_kwarg: year}),
                 "display": str(year),
             }
+
+
+class BoundedDateFieldListFilter(admin.DateFieldListFilter):
+    """Django's filter of a date (today, the past 7 days, …), refusing a date at either end of the calendar.
+
+    Its links hold dates near today, but its parameters (`field__gte`, `field__lt`) take any date, and
+    0001-01-01 overflows once moved into UTC, when the query runs.
+    """
+
+    def queryset(self, request, queryset):
+        for name in (self.lookup_kwarg_since, self.lookup_kwarg_until):
+            for value in self.used_parameters.get(name, []):
+                try:
+                    day = self.field.to_python(value)
+                except ValidationError as error:
+                    raise IncorrectLookupParameters(error) from error
+                if day is not None:
+                    check_year(day.year)
+        return super().queryset(request, queryset)
+
+
+class BoundedDatesMixin:
+    """A date named in `list_filter` gets the filter that refuses dates the calendar cannot hold."""
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and isinstance(get_fields_from_path(self.model, entry)[-1], models.DateField):
+                entry = (entry, BoundedDateFieldListFilter)
+            filters.append(entry)
+        return filters
 
 
 def is_key(field, value):
@@ -254,7 +293,7 @@ class LargeListMixin:
     show_facets = admin.ShowFacets.NEVER
 
 
-class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.ModelAdmin):
+class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedDatesMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):
@@ -611,4 +650,6 @@ for model, model_admin in [
     (AccessFailureLog, AccessFailureLogAdmin),
 ]:
     admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (LargeListMixin, model_admin), {"date_hierarchy": None}))
+    admin.site.register(
+        model, type(model_admin.__name__, (LargeListMixin, BoundedDatesMixin, model_admin), {"date_hierarchy": None})
+    )

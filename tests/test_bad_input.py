@@ -273,3 +273,25 @@ def test_an_export_of_a_filtered_list_still_opens(superuser_client):
     activity = f.ActivityFactory()
     response = superuser_client.get(f"/admin/clubs/activity/export/?held_on__year={activity.held_on.year}")
     assert response.status_code == 200
+
+
+# --- Date filters of the admin's lists ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attempt_time__gte=0001-01-01",
+        "attempt_time__lt=0001-01-01",
+        "attempt_time__gte=abc",
+        "logout_time__lt=10000-01-01",
+    ],
+)
+def test_a_date_filter_at_the_end_of_the_calendar_is_the_admins_bad_filter_answer(superuser_client, query):
+    response = superuser_client.get(f"/admin/axes/accesslog/?{query}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_date_filter_within_the_calendar_still_filters(superuser_client):
+    response = superuser_client.get("/admin/axes/accesslog/?attempt_time__gte=2024-01-01&attempt_time__lt=2024-01-08")
+    assert response.status_code == 200
