@@ -17,10 +17,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Max, Min, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -61,6 +63,16 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+def check_year(year):
+    """Refuse a year at either end of the calendar as a bad filter value.
+
+    A year the calendar cannot hold fails only when the query runs; the year next to either end of it
+    overflows once a date and time are moved into UTC.
+    """
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise IncorrectLookupParameters(f"year {year} is out of range")
+
+
 class YearListFilter(admin.FieldListFilter):
     """The years of a date, newest first, from the first to the last year in the user's list.
 
@@ -78,15 +90,12 @@ class YearListFilter(admin.FieldListFilter):
         return [self.lookup_kwarg]
 
     def queryset(self, request, queryset):
-        # A year the calendar cannot hold fails only when the query runs; the year next to either end
-        # of it overflows once a date and time are moved into UTC. Either is a bad filter value.
         for value in self.used_parameters.get(self.lookup_kwarg, []):
             try:
                 year = int(value)
             except ValueError as error:
                 raise IncorrectLookupParameters(error) from error
-            if not datetime.MINYEAR < year < datetime.MAXYEAR:
-                raise IncorrectLookupParameters(f"year {year} is out of range")
+            check_year(year)
         return super().queryset(request, queryset)
 
     def choices(self, changelist):
@@ -117,7 +126,117 @@ def without(fields, hidden):
     return kept
 
 
-class ScopedAdminMixin:
+class BoundedDateFieldListFilter(admin.DateFieldListFilter):
+    """Django's filter of a date (today, the past 7 days, …), refusing a date at either end of the calendar.
+
+    Its links hold dates near today, but its parameters (`field__gte`, `field__lt`) take any date, and
+    0001-01-01 overflows once moved into UTC, when the query runs.
+    """
+
+    def queryset(self, request, queryset):
+        for name in (self.lookup_kwarg_since, self.lookup_kwarg_until):
+            for value in self.used_parameters.get(name, []):
+                try:
+                    day = self.field.to_python(value)
+                except ValidationError as error:
+                    raise IncorrectLookupParameters(error) from error
+                if day is not None:
+                    check_year(day.year)
+        return super().queryset(request, queryset)
+
+
+class BoundedDatesMixin:
+    """A date named in `list_filter` gets the filter that refuses dates the calendar cannot hold."""
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and isinstance(get_fields_from_path(self.model, entry)[-1], models.DateField):
+                entry = (entry, BoundedDateFieldListFilter)
+            filters.append(entry)
+        return filters
+
+
+def is_key(field, value):
+    """Whether `value` can be a key of the records `field` (a model's field or a form's choice field) names.
+
+    "abc" or a number beyond the column is no key; a query with it fails instead of finding nothing.
+    """
+    if isinstance(field, forms.ModelChoiceField):
+        opts = field.queryset.model._meta
+        target = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    else:
+        opts = field.remote_field.model._meta
+        target = opts.get_field(getattr(field.remote_field, "field_name", None) or opts.pk.name)
+    while target.is_relation:  # a key that is itself a foreign key (a one-to-one primary key)
+        target = target.target_field
+    try:
+        target.run_validators(target.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class KeyCheckingModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice refusing, with its message, a value no key can have before it is queried.
+
+    Django's field catches a non-number itself, but a number beyond the column fails in the query
+    that looks up the chosen records.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_key(self, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class KeyCheckingAutocompleteMixin:
+    """An autocomplete widget that shows as no choice a value that cannot be a key of the field's records.
+
+    Django's widget looks the selected value up to show its label. A value no key can have, prefilled
+    from an add page's query (`?plan=abc`) or posted with a form, fails in that lookup; so it shows
+    nothing selected, and the form field says what is wrong with the value.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        empty = self.choices.field.empty_values
+        return super().optgroups(name, [v for v in value if v in empty or is_key(self.field, v)], attr)
+
+
+class KeyCheckingAutocompleteSelect(KeyCheckingAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class KeyCheckingAutocompleteSelectMultiple(KeyCheckingAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckingAdminMixin:
+    """Foreign keys and many-to-many fields of an admin or inline take a value that is no key as bad input.
+
+    Whether prefilled from an add page's query or posted, such a value is the form's message (“Select
+    a valid choice”), never a failed query: in the autocomplete widgets, which look the value up to show
+    it, and in the many-to-many fields, which look the chosen records up to check them.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyCheckingModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(KeyCheckingAdminMixin):
     """Rows from the user's scope, and of each row only the fields the user may see (`hidden_fields`)."""
 
     def get_queryset(self, request):
@@ -203,7 +322,7 @@ class LargeListMixin:
     show_facets = admin.ShowFacets.NEVER
 
 
-class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.ModelAdmin):
+class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedDatesMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):
@@ -369,6 +488,17 @@ class PortalImportExportMixin(ImportExportMixin):
         }
         self.message_user(request, message, messages.SUCCESS)
 
+    def get_export_queryset(self, request):
+        """The changelist's filters and search, which the export link carries.
+
+        A filter the list cannot apply, or a parameter that is no filter, is a bad request (400) here,
+        where the changelist answers it by reopening the list with its error flag.
+        """
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(error) from error
+
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)
         if is_audited(self.model):
@@ -422,7 +552,7 @@ class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
     pass
 
 
-class UserScopeInline(admin.StackedInline):
+class UserScopeInline(KeyCheckingAdminMixin, admin.StackedInline):
     model = UserScope
     can_delete = False
     fields = ["level", "region", "club"]
@@ -441,7 +571,7 @@ admin.site.unregister(StaticDevice)
 
 
 @admin.register(User)
-class PortalUserAdmin(NotFoundMixin, UserAdmin):
+class PortalUserAdmin(NotFoundMixin, KeyCheckingAdminMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
@@ -575,6 +705,10 @@ class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
         return changed_fields(entry)
 
 
+admin.site.unregister(Group)
+admin.site.register(Group, type(GroupAdmin.__name__, (KeyCheckingAdminMixin, GroupAdmin), {}))
+
+
 # django-axes's logs of sign-ins grow in the same way.
 for model, model_admin in [
     (AccessAttempt, AccessAttemptAdmin),
@@ -582,4 +716,6 @@ for model, model_admin in [
     (AccessFailureLog, AccessFailureLogAdmin),
 ]:
     admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (LargeListMixin, model_admin), {"date_hierarchy": None}))
+    admin.site.register(
+        model, type(model_admin.__name__, (LargeListMixin, BoundedDatesMixin, model_admin), {"date_hierarchy": None})
+    )

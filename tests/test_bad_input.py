@@ -3,6 +3,9 @@
 (tests/test_fuzz.py tries odd values on every page; these pin down each fix.)
 """
 
+import re
+from urllib.parse import quote
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
@@ -22,7 +25,7 @@ def superuser_client(client):
     return client
 
 
-# --- NUL characters, which PostgreSQL refuses in any text -----------------------------------
+# --- NUL characters, which PostgreSQL refuses in any text --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -66,7 +69,7 @@ def test_a_cookie_with_a_nul_is_ignored(client):
     assert seen == {"csrftoken": "fine"}
 
 
-# --- Report periods and years ---------------------------------------------------------------
+# --- Report periods and years ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -117,7 +120,7 @@ def test_an_annual_report_of_a_year_in_range_is_shown(superuser_client):
     assert superuser_client.get("/raporty/sprawozdanie-roczne/?rok=").status_code == 200
 
 
-# --- Admin list filters ---------------------------------------------------------------------
+# --- Admin list filters ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -152,3 +155,143 @@ def test_list_filters_of_years_and_kinds_of_record_still_filter(superuser_client
     kind = ContentType.objects.get_for_model(Participant)
     trail = superuser_client.get(f"/admin/auditlog/logentry/?resource_type={kind.pk}")
     assert trail.status_code == 200
+
+
+# --- Admin forms given a value that is no key of a record --------------------------------------
+
+# Not one can be the key of a record: not a number, a number beyond any column, no number at all.
+NO_KEYS = ["abc", "1.5", "9" * 20, str(10**30), "9" * 10240, "Zażółć"]
+
+
+def selected_options(body, name):
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.DOTALL)
+    return re.findall(r'<option value="([^"]*)" selected>', select.group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/admin/participants/review/add/?plan={}", ["plan"]),
+        ("/admin/clubs/activity/add/?club={}&service={}&provider={}", ["club", "service", "provider"]),
+        ("/admin/participants/goal/add/?planned_services={}", ["planned_services"]),
+        ("/admin/participants/goal/add/?planned_services=1,{}", ["planned_services"]),
+        ("/admin/networks/meeting/add/?attending_organizations={}", ["attending_organizations"]),
+    ],
+)
+def test_an_add_page_prefilled_with_no_key_of_an_autocomplete_field_shows_no_choice(superuser_client, url, fields):
+    for value in NO_KEYS:
+        response = superuser_client.get(url.replace("{}", quote(value)))
+        assert response.status_code == 200, value
+        body = response.content.decode()
+        assert all(selected_options(body, name) == [] for name in fields), value
+
+
+def test_an_add_page_prefilled_with_a_key_shows_the_record(superuser_client):
+    plan = f.ActionPlanFactory()
+    response = superuser_client.get(f"/admin/participants/review/add/?plan={plan.pk}")
+    assert response.status_code == 200
+    assert selected_options(response.content.decode(), "plan") == [str(plan.pk)]
+
+
+def management_data(response):
+    """The management forms of every inline of an admin page, with no rows."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data
+
+
+def test_a_posted_autocomplete_field_with_no_key_is_the_forms_error(superuser_client):
+    f.ActionPlanFactory()
+    page = superuser_client.get("/admin/participants/review/add/")
+    for value in NO_KEYS:
+        data = management_data(page) | {"plan": value, "reviewed_on": "2024-05-12", "progress": "Postępy"}
+        response = superuser_client.post("/admin/participants/review/add/", data, HTTP_ACCEPT_LANGUAGE="pl")
+        assert response.status_code == 200, value
+        assert response.context["adminform"].form.errors["plan"] == [
+            "Wybierz poprawną wartość. Podana nie jest jednym z dostępnych wyborów."
+        ]
+        assert selected_options(response.content.decode(), "plan") == []
+
+
+def test_a_posted_inline_autocomplete_field_with_no_key_is_the_rows_error(superuser_client):
+    activity = f.ActivityFactory()
+    url = f"/admin/clubs/activity/{activity.pk}/change/"
+    page = superuser_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= management_data(page) | {"attendances-TOTAL_FORMS": 1, "attendances-0-enrollment": "abc"}
+    response = superuser_client.post(url, data, HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 200
+    [inline] = [i for i in response.context["inline_admin_formsets"] if i.formset.prefix == "attendances"]
+    assert inline.formset.errors[0]["enrollment"] == [
+        "Wybierz poprawną wartość. Podana nie jest jednym z dostępnych wyborów."
+    ]
+
+
+def test_a_posted_many_to_many_field_with_no_key_is_the_forms_error(superuser_client):
+    plan = f.ActionPlanFactory()
+    page = superuser_client.get("/admin/participants/goal/add/")
+    pillar = page.context["adminform"].form.fields["pillar"].queryset.first()
+    for value in NO_KEYS:
+        data = management_data(page) | {
+            "plan": plan.pk,
+            "pillar": pillar.pk,
+            "description": "Cel",
+            "planned_services": ["1", value],
+        }
+        response = superuser_client.post("/admin/participants/goal/add/", data, HTTP_ACCEPT_LANGUAGE="pl")
+        assert response.status_code == 200, value
+        [message] = response.context["adminform"].form.errors["planned_services"]
+        assert message.endswith("nie jest poprawną wartością."), message
+
+
+def test_posted_groups_and_permissions_with_no_key_are_the_forms_error(superuser_client):
+    huge = str(10**30)
+    group = superuser_client.post("/admin/auth/group/add/", {"name": "testers", "permissions": [huge]})
+    assert group.status_code == 200 and group.context["adminform"].form.errors["permissions"]
+    user = f.UserFactory(username="someone", is_staff=True)
+    url = f"/admin/auth/user/{user.pk}/change/"
+    data = management_data(superuser_client.get(url)) | {"username": "someone", "groups": [huge]}
+    response = superuser_client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors["groups"]
+
+
+# --- Exports of the admin's lists --------------------------------------------------------------
+
+
+def test_an_export_of_a_list_with_a_filter_it_cannot_apply_is_a_bad_request(superuser_client):
+    f.ActivityFactory()
+    for query in ["format=csv", "held_on__year=abc", "club__id__exact=abc", "no_such_field=1"]:
+        response = superuser_client.get(f"/admin/clubs/activity/export/?{query}", HTTP_ACCEPT_LANGUAGE="pl")
+        assert response.status_code == 400, query
+        assert "Nieprawidłowe żądanie" in response.content.decode()
+
+
+def test_an_export_of_a_filtered_list_still_opens(superuser_client):
+    activity = f.ActivityFactory()
+    response = superuser_client.get(f"/admin/clubs/activity/export/?held_on__year={activity.held_on.year}")
+    assert response.status_code == 200
+
+
+# --- Date filters of the admin's lists ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attempt_time__gte=0001-01-01",
+        "attempt_time__lt=0001-01-01",
+        "attempt_time__gte=abc",
+        "logout_time__lt=10000-01-01",
+    ],
+)
+def test_a_date_filter_at_the_end_of_the_calendar_is_the_admins_bad_filter_answer(superuser_client, query):
+    response = superuser_client.get(f"/admin/axes/accesslog/?{query}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_date_filter_within_the_calendar_still_filters(superuser_client):
+    response = superuser_client.get("/admin/axes/accesslog/?attempt_time__gte=2024-01-01&attempt_time__lt=2024-01-08")
+    assert response.status_code == 200
