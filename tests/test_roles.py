@@ -179,3 +179,27 @@ def test_grants_revocations_and_passwords_set_by_another_are_in_the_audit_trail(
     assert colleague.password[-10:] not in str(password_entry.changes_dict)  # masked
     scope = LogEntry.objects.get_for_object(UserScope.objects.get(user=colleague)).get()
     assert scope.actor == national_coordinator and scope.action == LogEntry.Action.CREATE
+
+
+def test_the_kis_coordinator_makes_referrals_out_from_the_enrollment(client):
+    from participants.models import Referral
+
+    enrollment = f.EnrollmentFactory()
+    partner = f.OrganizationFactory(region=enrollment.club.region)
+    service = f.ServiceFactory()
+    user = UserFactory(is_staff=True)
+    user.groups.add(roles.role_group(roles.KIS_COORDINATOR))
+    UserScope.objects.create(user=user, level="club", club=enrollment.club, region=enrollment.club.region)
+    client.force_login(user)
+    page = client.get(reverse("admin:participants_enrollment_change", args=[enrollment.pk]))
+    assert page.status_code == 200 and any(
+        formset.formset.prefix == "referrals" and formset.has_add_permission
+        for formset in page.context["inline_admin_formsets"]
+    )
+    assert client.get(reverse("admin:participants_referral_changelist")).status_code == 200
+    added = client.post(
+        reverse("admin:participants_referral_add"),
+        {"enrollment": enrollment.pk, "organization": partner.pk, "service": service.pk, "sent_on": "2026-03-02"},
+    )
+    assert added.status_code == 302
+    assert Referral.objects.get().organization == partner
