@@ -95,14 +95,16 @@ class ParticipantResource(PortalResource):
     )
     # "tak" when a person of the same names and birth date, registered without a PESEL, is someone else.
     different_person = column("inna_osoba", None)
-    key_columns = ("pesel", "klub_numer_rejestru")
+    # The stay's own key, written by the export: a row of a finished stay stays that stay.
+    stay = column("id_pobytu", None)
+    key_columns = ("pesel", "klub_numer_rejestru", "id_pobytu")
 
     class Meta(PortalResource.Meta):
         model = Enrollment
         fields = [
             "pesel", "first_name", "last_name", "sex", "birth_date", "municipality", "club", "applied_on",
             "referred_by", "referred_on", "education_level", "labour_market_status", "long_term_unemployed",
-            "eligibility_categories", "different_person",
+            "eligibility_categories", "different_person", "stay",
         ]  # fmt: skip
         import_id_fields = []
         use_bulk = True
@@ -128,6 +130,12 @@ class ParticipantResource(PortalResource):
             ).select_related("participant", "club")
             for enrollment in open_enrollments:
                 self.open_enrollments[enrollment.participant.pesel, enrollment.club_id] = enrollment
+        stays = sorted({text(row, "id_pobytu") for row in dataset.dict} - {""})
+        numbers = [int(stay) for stay in stays if stay.isdigit() and len(stay) < 12]
+        self.stays = {
+            str(stay.pk): stay
+            for stay in Enrollment.objects.restrict(self.user).filter(pk__in=numbers).select_related("participant")
+        }
         # People registered without a PESEL whom a new row's names and birth date match (as on the
         # registration page), read once for the file's surnames.
         surnames = sorted({str(name or "").strip().lower() for name in dataset["nazwisko"]} - {""})
@@ -141,6 +149,9 @@ class ParticipantResource(PortalResource):
             self.namesakes |= {(first.casefold(), last.casefold(), born) for first, last, born in rows}
 
     def get_instance(self, instance_loader, row):
+        stay = text(row, "id_pobytu")
+        if stay:
+            return self.stays.get(stay)  # a key outside the scope or unknown is reported by import_instance
         try:
             club = self.fields["club"].clean(row, user=self.user, found=self.found)
         except ValueError:
@@ -148,6 +159,14 @@ class ParticipantResource(PortalResource):
         return self.open_enrollments.get((text(row, "pesel"), club.pk if club else None))
 
     def import_instance(self, instance, row, **kwargs):
+        stay = text(row, "id_pobytu")
+        if stay and (instance.pk is None or instance.participant.pesel != text(row, "pesel")):
+            raise ValidationError(
+                {
+                    "id_pobytu": _("„%(value)s” is no stay of this person in your scope; leave it empty for a new one.")
+                    % {"value": stay}
+                }
+            )
         errors = {}
         try:
             # The preview shows the row's values, never what is stored of a person registered elsewhere;
@@ -284,6 +303,9 @@ class ParticipantResource(PortalResource):
         else:
             categories = enrollment.eligibility_categories.all()
         return ",".join(category.code for category in categories)
+
+    def dehydrate_stay(self, enrollment):
+        return enrollment.pk or ""
 
     def dehydrate_pesel(self, enrollment):
         return shown_person(enrollment).pesel

@@ -467,3 +467,35 @@ def test_admin_refuses_a_garbled_file_in_polish(client, club):
     page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
     assert page.status_code == 200 and "zniekształcone" in page.content.decode()
     assert not Participant.objects.exists()
+
+
+def test_an_exported_file_of_stays_reimports_as_no_changes_and_a_changed_cell_changes_that_value(club):
+    person = f.ParticipantFactory()
+    finished = f.EnrollmentFactory(club=club, participant=person, completed=True)
+    f.EnrollmentFactory(club=club, participant=person)  # the same person back in the club
+    user = coordinator(club)
+    for file_format in (PortalCSV, PortalXLSX):
+        exported = ParticipantResource().export(queryset=Enrollment.objects.restrict(user).order_by("pk"))
+        raw = file_format().export_data(exported)
+        raw = raw.encode("utf-8") if isinstance(raw, str) else raw
+        again = run(ParticipantResource, raw, user, file_format=file_format, dry_run=False)
+        assert errors_of(again) == [] and again.totals["new"] == 0 and again.totals["skip"] == len(exported)
+    assert Enrollment.objects.count() == len(exported)
+    text = PortalCSV().export_data(ParticipantResource().export(queryset=Enrollment.objects.filter(pk=finished.pk)))
+    changed = text.replace(finished.applied_on.strftime("%d.%m.%Y"), "03.01.2024")
+    result = run(ParticipantResource, changed.encode("utf-8"), user)
+    assert errors_of(result) == [] and result.totals["update"] == 1
+    finished.refresh_from_db()
+    assert finished.applied_on == datetime.date(2024, 1, 3) and finished.status == "completed"
+
+
+def test_a_stay_key_of_another_club_or_person_is_refused(club):
+    other = f.EnrollmentFactory(club=f.ClubFactory(region=club.region))
+    own = f.EnrollmentFactory(club=club)
+    user = coordinator(club)
+    text = PortalCSV().export_data(ParticipantResource().export(queryset=Enrollment.objects.filter(pk=own.pk)))
+    for stay in (other.pk, 999999):
+        tampered = text.replace(f";{own.pk}\r\n", f";{stay}\r\n").replace(f";{own.pk}\n", f";{stay}\n")
+        result = run(ParticipantResource, tampered.encode("utf-8"), user)
+        assert any("id_pobytu" in message for message in errors_of(result)), errors_of(result)
+    assert Enrollment.objects.count() == 2
