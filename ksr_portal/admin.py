@@ -38,7 +38,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 
-from . import roles, second_factor
+from . import roles, second_factor, uploads
 from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
 from .imports import FORMATS, PortalImportForm, UnreadableFile
 from .models import UserScope
@@ -469,6 +469,23 @@ class PortalImportExportMixin(ImportExportMixin):
 
     formats = FORMATS
     import_form_class = PortalImportForm
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial.get("import_file_name"):
+            uploads.remember(request.session, initial["import_file_name"])
+        return initial
+
+    def process_import(self, request, **kwargs):
+        """Confirm only an upload this session previewed and that still waits; then forget it."""
+        name = request.POST.get("import_file_name", "")
+        if not uploads.is_waiting(request.session, name):
+            self.message_user(
+                request, _("This file no longer waits for confirmation: upload it again."), messages.ERROR
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        uploads.forget(request.session, name)
+        return super().process_import(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, error):
         """The reason a file could not be read, as the format's reader gives it, never a Python name."""

@@ -223,6 +223,11 @@ KSR_MAX_DOCUMENT_MB = env.int("KSR_MAX_DOCUMENT_MB", default=10)
 KSR_SMALL_CELL_THRESHOLD = env.int("KSR_SMALL_CELL_THRESHOLD", default=4)
 # The largest spreadsheet a user may import (MB); a larger one is refused before it is read.
 KSR_MAX_IMPORT_MB = env.int("KSR_MAX_IMPORT_MB", default=5)
+# Uploads waiting for confirmation (ksr_portal/uploads.py): their folder, and how long an
+# unconfirmed one is kept (`manage.py purge_uploads`).
+KSR_UPLOAD_DIR = env.path("KSR_UPLOAD_DIR", default=BASE_DIR / "uploads")
+KSR_UPLOAD_RETENTION_HOURS = env.float("KSR_UPLOAD_RETENTION_HOURS", default=24)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "ksr_portal.uploads.UploadStorage"
 # An import is one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -16,3 +16,10 @@ def second_factor(settings):
     """Tests sign in with `force_login`, which gives no second factor; test_second_factor.py and the
     end-to-end tests ask for it as the portal does."""
     settings.TWO_FACTOR = None
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    """Uploads waiting for confirmation go to the test's own folder."""
+    settings.KSR_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.KSR_UPLOAD_DIR
