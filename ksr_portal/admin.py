@@ -7,6 +7,7 @@ with the form's message, as its own admin refuses it.
 """
 
 import datetime
+import json
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import CIDFilter
@@ -15,10 +16,11 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Max, Min, Q
@@ -29,15 +31,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.text import smart_split, unescape_string_literal
+from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 
 from . import roles, second_factor
 from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
+from .grammar import accusative, add_another, permission_name
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
@@ -152,6 +155,63 @@ class NotFoundMixin:
         return obj
 
 
+# Django's titles that name the model in the nominative, and the same worded in the accusative.
+TITLES_NAMING_THE_MODEL = ["Add %s", "Change %s", "View %s", "Select %s", "Select %s to change", "Select %s to view"]
+
+
+class WordedInlineAdminFormSet(InlineAdminFormSet):
+    """Django's inline formset of the admin, whose "Add another …" link names the model as Polish needs."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = capfirst(add_another(self.opts.model))
+        return json.dumps(data)
+
+
+class WordingMixin:
+    """Titles, links and permissions that name a model, worded as the sentence needs (`grammar.py`).
+
+    Django fills in `verbose_name`, the nominative: "Zmień uczestnik". The change form's, the list's and
+    the delete page's titles and texts take the accusative instead ("Zmień uczestnika", "Czy na pewno
+    chcesz usunąć uczestnika …"), an inline's "Add another" link the name's gender ("Dodaj kolejną
+    zgodę"), and a permission its name in the interface's language rather than the English stored.
+    """
+
+    def worded(self, response):
+        context = getattr(response, "context_data", None)
+        if context is None:  # a redirect
+            return response
+        nominative, worded = self.opts.verbose_name, accusative(self.model)
+        for title in TITLES_NAMING_THE_MODEL:
+            if context.get("title") == gettext(title) % nominative:
+                context["title"] = gettext(title) % worded
+                break
+        if "object_name" in context:  # the delete page's texts, translated to take the accusative
+            context["object_name"] = worded
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.worded(super().changeform_view(request, object_id, form_url, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        return self.worded(super().changelist_view(request, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.worded(super().delete_view(request, object_id, extra_context))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = WordedInlineAdminFormSet  # the same object, one method more
+        return inline_admin_formsets
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = lambda permission: f"{permission.content_type} | {permission_name(permission)}"
+        return field
+
+
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
 
 
@@ -203,7 +263,7 @@ class LargeListMixin:
     show_facets = admin.ShowFacets.NEVER
 
 
-class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.ModelAdmin):
+class ScopedModelAdmin(WordingMixin, NotFoundMixin, ScopedAdminMixin, LargeListMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):
@@ -427,13 +487,19 @@ class UserScopeInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
 # Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+@admin.register(Group)
+class PortalGroupAdmin(WordingMixin, GroupAdmin):
+    """Django's groups (the roles), with the portal's wording."""
+
+
 @admin.register(User)
-class PortalUserAdmin(NotFoundMixin, UserAdmin):
+class PortalUserAdmin(WordingMixin, NotFoundMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
@@ -515,7 +581,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
+class AuditTrailAdmin(WordingMixin, LargeListMixin, LogEntryAdmin):
     """auditlog's list of the audit trail, which grows by every write: no whole-log count or scan for its years.
 
     An entry of a kind of record the reader may not view shows the record's pseudonym and the names of
@@ -574,4 +640,6 @@ for model, model_admin in [
     (AccessFailureLog, AccessFailureLogAdmin),
 ]:
     admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (LargeListMixin, model_admin), {"date_hierarchy": None}))
+    admin.site.register(
+        model, type(model_admin.__name__, (WordingMixin, LargeListMixin, model_admin), {"date_hierarchy": None})
+    )

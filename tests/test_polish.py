@@ -1,0 +1,111 @@
+"""The workbench and the portal speak correct Polish: cases, genders, no English left, one date format.
+
+The grammar test walks the admin registry, so a model added to the admin is checked without new code;
+it needs only its name declared in ksr_portal/grammar.py (a test below asks for every model's).
+"""
+
+import html
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.utils import translation
+from django.utils.text import capfirst
+
+from ksr_portal.admin import WordingMixin
+from ksr_portal.grammar import NAMES, accusative, add_another
+from tests import factories
+from tests.test_admin import REGISTERED, admin_url, make_object
+
+POLISH = {"HTTP_ACCEPT_LANGUAGE": "pl"}
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "Secret-Password-123"))
+    return client
+
+
+def page_text(response):
+    return html.unescape(response.content.decode())
+
+
+def add_another_links(response):
+    """The "Add another …" link of each inline on the page (the inline script's data)."""
+    found = re.findall(r'data-inline-formset="([^"]*)"', response.content.decode())
+    return [json.loads(html.unescape(data))["options"]["addText"] for data in found]
+
+
+def has_phrase(text, phrase):
+    """`phrase` as whole words: "Zmień uczestnik" is not in "Zmień uczestnika"."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def test_every_model_declares_its_polish_name():
+    assert sorted(model._meta.label_lower for model in apps.get_models() if model._meta.label_lower not in NAMES) == []
+    with translation.override("en"):  # English names are the same in every case
+        assert all(accusative(model) == model._meta.verbose_name for model in apps.get_models())
+
+
+def test_no_breadcrumb_repeats_the_app_as_its_model():
+    """Not "Uczestnicy › Uczestnicy": an app is named apart from each of its models."""
+    for language in ["pl", "en"]:
+        with translation.override(language):
+            repeated = [
+                model._meta.label
+                for model in REGISTERED
+                if capfirst(model._meta.app_config.verbose_name) == capfirst(model._meta.verbose_name_plural)
+            ]
+            assert repeated == [], language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_every_admin_page_names_its_model_in_the_accusative(superuser_client, model):
+    model_admin = admin.site._registry[model]
+    assert isinstance(model_admin, WordingMixin)
+    obj = make_object(model)
+    with translation.override("pl"):
+        worded, nominative = accusative(model), str(model._meta.verbose_name)
+
+    pages = {"changelist": superuser_client.get(admin_url(model, "changelist"), **POLISH)}
+    action = "change" if model_admin.has_change_permission(pages["changelist"].wsgi_request, obj) else "view"
+    verb = "Zmień" if action == "change" else "Zobacz"
+    pages["change"] = superuser_client.get(admin_url(model, "change", obj.pk), **POLISH)
+    if model_admin.has_add_permission(pages["changelist"].wsgi_request):
+        pages["add"] = superuser_client.get(admin_url(model, "add"), **POLISH)
+    if model_admin.has_delete_permission(pages["changelist"].wsgi_request, obj):
+        pages["delete"] = superuser_client.get(admin_url(model, "delete", obj.pk), **POLISH)
+    texts = {name: page_text(page) for name, page in pages.items()}
+    for inline in model_admin.get_inline_instances(pages["change"].wsgi_request, obj):
+        with translation.override("pl"):
+            expected = capfirst(add_another(inline.model))
+        assert expected in add_another_links(pages["change"]), inline
+
+    list_title = f"Wybierz {worded} do {'zmiany' if action == 'change' else 'obejrzenia'}"
+    assert f"<h1>{list_title}</h1>" in texts["changelist"]
+    assert f"<h1>{verb} {worded}</h1>" in texts["change"]
+    if "add" in texts:
+        assert f"<h1>Dodaj {worded}</h1>" in texts["add"]
+        assert has_phrase(texts["changelist"], f"Dodaj {worded}")  # the list's button
+        assert f"› Dodaj {worded}" in " ".join(texts["add"].split())  # the breadcrumb
+    if "delete" in texts:
+        assert f"usunąć {worded} „" in texts["delete"]
+    for name, text in texts.items():
+        if worded != nominative:
+            for phrase in ["Dodaj", "Zmień", "Zobacz", "Wybierz", "usunąć"]:
+                assert not has_phrase(text, f"{phrase} {nominative}"), (name, phrase)
+        # Django's Polish for a name of any gender, as in "Dodaj kolejne(go)(-ną)(-ny) Zgoda".
+        assert "(-ną)" not in text and "(-nych)" not in text and "(-na)" not in text, name
+
+
+@pytest.mark.django_db
+def test_an_inline_adds_another_row_in_the_gender_of_its_name(superuser_client):
+    participant = factories.ParticipantFactory()
+    page = superuser_client.get(admin_url(type(participant), "change", participant.pk), **POLISH)
+    assert add_another_links(page) == ["Dodaj kolejną zgodę", "Dodaj kolejny zapis do klubu"]
+    activity = factories.ActivityFactory()
+    page = superuser_client.get(admin_url(type(activity), "change", activity.pk), **POLISH)
+    assert add_another_links(page) == ["Dodaj kolejną obecność"]
