@@ -15,6 +15,7 @@ from auditlog.models import LogEntry
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -30,7 +31,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 
 from . import roles, second_factor
-from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
+from .audit import (
+    changed_fields,
+    changes_table,
+    is_audited,
+    log_access,
+    log_export,
+    logged_models,
+    pseudonym,
+    recorded_changes,
+    shows_identity,
+)
 from .grammar import accusative, add_another, permission_name
 from .imports import FORMATS, PortalImportForm
 from .models import UserScope
@@ -281,6 +292,16 @@ class ScopedModelAdmin(WordingMixin, NotFoundMixin, ScopedAdminMixin, LargeListM
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self._allowed(request, obj, "delete"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # A page to read shows what is stored, not the form's own fields (a confirmation, a repetition),
+        # which would read "Confirm not duplicate: None".
+        form_only = set(self.form.declared_fields) - {field.name for field in self.opts.get_fields()}
+        kept = [(name, {**options, "fields": without(options["fields"], form_only)}) for name, options in fieldsets]
+        return [(name, options) for name, options in kept if options["fields"]]
 
     def get_list_display(self, request):
         return without(super().get_list_display(request), hidden_fields(request.user, self.model))
@@ -622,24 +643,90 @@ class AuditTrailAdmin(WordingMixin, LargeListMixin, LogEntryAdmin):
 
     @admin.display(description=_("Changes"))
     def msg_short(self, entry):
-        if shows_identity(self.request.user, entry):
-            return super().msg_short(entry)
-        return changed_fields(entry)
+        """How many fields changed and their names, never their values: the same for every reader."""
+        if entry.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        labels = [str(label) for _field, label, _change in recorded_changes(entry)]
+        text = ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(labels)) % {
+            "count": len(labels),
+            "fields": ", ".join(labels),
+        }
+        return text if len(text) <= 90 else f"{text[: text.rfind(' ', 0, 88)]} …"
 
     @admin.display(description=_("Changes"))
     def msg(self, entry):
         if shows_identity(self.request.user, entry):
-            return super().msg(entry)
+            return changes_table(entry)
         return changed_fields(entry)
 
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, entry):
+        return super().cid_url(entry)
 
-# django-axes's logs of sign-ins grow in the same way.
-for model, model_admin in [
-    (AccessAttempt, AccessAttemptAdmin),
-    (AccessLog, AccessLogAdmin),
-    (AccessFailureLog, AccessFailureLogAdmin),
-]:
-    admin.site.unregister(model)
-    admin.site.register(
-        model, type(model_admin.__name__, (WordingMixin, LargeListMixin, model_admin), {"date_hierarchy": None})
-    )
+
+def local_time(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
+
+
+# django-axes names its rows in English with a time in UTC ("Attempted Access: 2026-12-03
+# 07:02:18.448875+00:00"); the workbench's titles and breadcrumbs name them in its language and local time.
+AccessAttempt.__str__ = lambda attempt: (
+    _("Attempts of %(username)s from %(address)s, the last at %(time)s")
+    % {
+        "username": attempt.username or "—",
+        "address": attempt.ip_address or "—",
+        "time": local_time(attempt.attempt_time),
+    }
+)
+AccessLog.__str__ = lambda log: (
+    _("Sign-in of %(username)s at %(time)s")
+    % {
+        "username": log.username or "—",
+        "time": local_time(log.attempt_time),
+    }
+)
+AccessFailureLog.__str__ = lambda failure: (
+    _("Failed sign-in of %(username)s at %(time)s from %(address)s")
+    % {
+        "username": failure.username or "—",
+        "time": local_time(failure.attempt_time),
+        "address": failure.ip_address or "—",
+    }
+)
+
+
+class SignInLogMixin(WordingMixin, LargeListMixin):
+    """django-axes's logs of sign-ins, which grow in the same way, in the workbench's words."""
+
+    date_hierarchy = None
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class PortalAccessAttemptAdmin(SignInLogMixin, AccessAttemptAdmin):
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        message = ngettext("%(count)d expired attempt removed.", "%(count)d expired attempts removed.", count)
+        self.message_user(request, message % {"count": count})
+
+    @admin.display(description=_("status"))
+    def status(self, attempt):
+        left = settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        if left > 0:
+            return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {"count": left}
+        return _("Locked Out")
+
+
+@admin.register(AccessLog)
+class PortalAccessLogAdmin(SignInLogMixin, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class PortalAccessFailureLogAdmin(SignInLogMixin, AccessFailureLogAdmin):
+    pass

@@ -14,8 +14,10 @@ in the nominative are worded so that the nominative stands right (locale/pl).
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 MASCULINE_PERSONAL = "masculine personal"  # uczestnik: Dodaj kolejnego uczestnika
 MASCULINE = "masculine"  # klub: Dodaj kolejny klub
@@ -121,3 +123,26 @@ def permission_name(permission):
     if model is not None and action in PERMISSION_NAMES and model_name == model._meta.model_name:
         return PERMISSION_NAMES[action] % accusative(model)
     return gettext(permission.name)
+
+
+# Libraries' apps with no name of their own (Django shows their labels: "Axes", "Otp_Totp"), and models
+# whose names are not marked for translation: the same English names, translatable.
+APP_NAMES = {
+    "axes": _("Sign-in security"),
+    "otp_totp": _("Authenticator apps"),
+    "otp_static": _("Recovery codes"),
+}
+MODEL_NAMES = {
+    "otp_totp.totpdevice": (_("TOTP device"), _("TOTP devices")),
+    "otp_static.staticdevice": (_("static device"), _("static devices")),
+    "otp_static.statictoken": (_("static token"), _("static tokens")),
+}
+
+
+def name_apps():
+    """Give the libraries' apps and models their names in the interface (from the portal's AppConfig.ready)."""
+    for label, name in APP_NAMES.items():
+        apps.get_app_config(label).verbose_name = name
+    for label, (singular, plural) in MODEL_NAMES.items():
+        opts = apps.get_model(label)._meta
+        opts.verbose_name, opts.verbose_name_plural = singular, plural

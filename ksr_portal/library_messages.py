@@ -63,3 +63,50 @@ ADMIN = [
     gettext_noop("log entry"),
     gettext_noop("log entries"),
 ]
+
+# django-auditlog ships no Polish.
+AUDITLOG = [
+    gettext_noop("Audit log"),
+    gettext_noop("Audit log: %s"),
+    gettext_noop("Created"),
+    gettext_noop("Click to filter by records with this correlation id"),
+    gettext_noop("Resource Type"),
+    gettext_noop("Relationship"),
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
+    gettext_noop("object pk"),
+    gettext_noop("object representation"),
+    gettext_noop("action"),
+    gettext_noop("change message"),
+    gettext_noop("actor"),
+    gettext_noop("remote address"),
+    gettext_noop("remote port"),
+    gettext_noop("timestamp"),
+    gettext_noop("additional data"),
+    gettext_noop("actor email"),
+    gettext_noop("Created {repr:s}"),
+    gettext_noop("Updated {repr:s}"),
+    gettext_noop("Deleted {repr:s}"),
+    gettext_noop("Logged {repr:s}"),
+]
+
+# django-axes's Polish lacks these, and names a successful sign-in "dziennik logowania" (a log).
+AXES = [
+    gettext_noop("Not set"),
+    gettext_noop("User Agent"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Username"),
+    gettext_noop("Access lock out"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+]

@@ -7,6 +7,7 @@ it needs only its name declared in ksr_portal/grammar.py (a test below asks for 
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -109,3 +110,97 @@ def test_an_inline_adds_another_row_in_the_gender_of_its_name(superuser_client):
     activity = factories.ActivityFactory()
     page = superuser_client.get(admin_url(type(activity), "change", activity.pk), **POLISH)
     assert add_another_links(page) == ["Dodaj kolejną obecność"]
+
+
+class VisibleText(HTMLParser):
+    """The text a reader meets on a page: its text and the attributes read out or shown (alt, title…)."""
+
+    SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+        if tag == "img" and dict(attrs).get("alt") in ("True", "False", "None"):
+            return  # Django's yes/no icons, named by Python's words in every language (left to Django)
+        self.parts += [value for name, value in attrs if name in self.SHOWN_ATTRIBUTES and value]
+        if tag == "input" and dict(attrs).get("type") in ("submit", "button"):
+            self.parts.append(dict(attrs).get("value") or "")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(response):
+    parser = VisibleText()
+    parser.feed(response.content.decode())
+    return " | ".join(parser.parts)
+
+
+# What the audit trail, the sign-in logs and the group and user forms said in English.
+ENGLISH = [
+    "Audit log", "Created", "Resource", "Action", "Changes", "Correlation ID", "Field", "Relationship",
+    "create", "update", "delete", "access", "None", "True", "False", "system change",
+    "first_name", "last_name", "created_at", "birth_date", "Consents", "Enrollments",
+    "Axes", "Access attempts", "Access attempt", "Access failures", "access failure", "Access logs", "User Agent",
+    "Attempted Access", "Access Log for", "Failed access", "Attempt Remaining", "Locked Out",
+    "Clean up expired attempts", "Expires At", "Not set", "Access lock out",
+    "Can add", "Can change", "Can delete", "Can view", "Search", "Otp_Totp", "Otp_Static", "TOTP device",
+    "static device", "static token", "log entry",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_the_sign_in_logs_and_the_account_forms_have_no_english_left(superuser_client):
+    from auditlog.models import LogEntry
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group, User
+
+    participant = factories.ParticipantFactory(first_name="Anna")
+    participant.first_name = "Anna Maria"
+    participant.save()
+    request = {"username": "someone", "ip_address": "127.0.0.1", "user_agent": "test", "http_accept": "*/*"}
+    rows = [
+        *LogEntry.objects.get_for_object(participant),
+        AccessAttempt.objects.create(path_info="/admin/login/", failures_since_start=2, **request),
+        AccessLog.objects.create(path_info="/admin/login/", **request),
+        AccessFailureLog.objects.create(path_info="/admin/login/", **request),
+    ]
+    urls = [admin_url(type(row), "changelist") for row in rows] + [
+        admin_url(type(row), "change", row.pk) for row in rows
+    ]
+    urls += [admin_url(Group, "add"), admin_url(User, "change", factories.UserFactory().pk)]
+    for url in urls:
+        response = superuser_client.get(url, **POLISH)
+        assert response.status_code == 200, url
+        text = visible_text(response)
+        left = [english for english in ENGLISH if has_phrase(text, english)]
+        assert left == [], (url, left)
+        assert "Zamknij klub" not in text  # Django's "Close" is not the club's transition
+    group_form = visible_text(superuser_client.get(admin_url(Group, "add"), **POLISH))
+    assert "Uczestnicy i ich ścieżki | uczestnik | Może dodać uczestnika" in group_form
+    assert "Może przeglądać numer PESEL, datę urodzenia i gminę uczestnika" in group_form  # a permission of our own
+
+
+@pytest.mark.django_db
+def test_a_page_to_read_shows_no_field_of_the_form_alone(client):
+    """ "Confirm not duplicate: None": a read-only page showed the form's own confirmation field."""
+    from ksr_portal import roles
+    from ksr_portal.models import UserScope
+
+    analyst = factories.UserFactory(is_staff=True)
+    analyst.groups.add(roles.role_group(roles.MINISTRY_ANALYST))
+    UserScope.objects.create(user=analyst, level="national")
+    client.force_login(analyst)
+    for obj in [factories.OrganizationFactory(), factories.ActivityFactory()]:
+        text = visible_text(client.get(admin_url(type(obj), "change", obj.pk), **POLISH))
+        assert "Zobacz" in text
+        for label in ["Confirm not duplicate", "Repeat weekly until", "None"]:
+            assert not has_phrase(text, label)
+        assert "podobnych" not in text and "co tydzień" not in text  # nor the fields' Polish labels
