@@ -56,6 +56,7 @@ from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
 from .scoping import hidden_fields, hides_path, may_view, permits
+from .widgets import DatePicker
 
 
 def restricted(queryset, user, action="view"):
@@ -341,7 +342,7 @@ class ScopedModelAdmin(WordingMixin, NotFoundMixin, ScopedAdminMixin, LargeListM
 
 
 class DateOfChangeForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
 
 
 class TransitionAdminMixin:
@@ -598,6 +599,11 @@ class AuditedModelFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=self.value())
 
 
+def local_time(moment):
+    """A stored time as the interface shows times: DD.MM.RRRR HH:MM in the portal's time zone."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
+
+
 admin.site.unregister(LogEntry)
 
 
@@ -635,6 +641,10 @@ class AuditTrailAdmin(WordingMixin, LargeListMixin, LogEntryAdmin):
             queryset = queryset.filter(open_fields | (identity & ~Q(content_type__in=hidden)))
         return queryset, False
 
+    @admin.display(description=_("Created"), ordering="timestamp")
+    def created(self, entry):
+        return local_time(entry.timestamp)
+
     @admin.display(description=_("Resource"))
     def resource_url(self, entry):
         if shows_identity(self.request.user, entry):
@@ -662,10 +672,6 @@ class AuditTrailAdmin(WordingMixin, LargeListMixin, LogEntryAdmin):
     @admin.display(description=_("Correlation ID"))
     def cid_url(self, entry):
         return super().cid_url(entry)
-
-
-def local_time(moment):
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
 
 
 # django-axes names its rows in English with a time in UTC ("Attempted Access: 2026-12-03

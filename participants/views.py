@@ -17,6 +17,7 @@ from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
 from ksr_portal.collation import Polish
 from ksr_portal.scoping import user_scope
+from ksr_portal.widgets import DatePicker
 from networks.models import Municipality
 from stakeholders.models import Organization
 
@@ -30,7 +31,7 @@ from .worklist import absent, contracts_ending, follow_ups_due, reviews_due
 
 
 class WithdrawalForm(forms.Form):
-    withdrawn_on = forms.DateField(label=gettext_lazy("withdrawn on"), widget=forms.DateInput(attrs={"type": "date"}))
+    withdrawn_on = forms.DateField(label=gettext_lazy("withdrawn on"), widget=DatePicker())
 
 
 def participant_in_scope(request, pk, action="view"):
@@ -99,22 +100,20 @@ class RegistrationForm(forms.Form):
         label=gettext_lazy("date of birth"),
         required=False,
         help_text=gettext_lazy("Needed only for a person without a PESEL."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     sex = forms.ChoiceField(label=gettext_lazy("sex"), choices=ParticipantSexChoices.choices)
     municipality = forms.ModelChoiceField(
         label=gettext_lazy("municipality of residence"), queryset=None, required=False
     )
-    applied_on = forms.DateField(label=gettext_lazy("applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+    applied_on = forms.DateField(label=gettext_lazy("applied on"), widget=DatePicker())
     referred_by = forms.ModelChoiceField(label=gettext_lazy("referred by"), queryset=None, required=False)
-    referred_on = forms.DateField(
-        label=gettext_lazy("referred on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    referred_on = forms.DateField(label=gettext_lazy("referred on"), required=False, widget=DatePicker())
     referral_contact = forms.CharField(label=gettext_lazy("referral contact"), required=False, max_length=200)
     consent_given_on = forms.DateField(
         label=gettext_lazy("consent to processing given on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     duplicate_decision = forms.ChoiceField(
         label=gettext_lazy("A person with the same names and date of birth is already registered"),

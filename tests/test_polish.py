@@ -4,6 +4,7 @@ The grammar test walks the admin registry, so a model added to the admin is chec
 it needs only its name declared in ksr_portal/grammar.py (a test below asks for every model's).
 """
 
+import datetime
 import html
 import json
 import re
@@ -12,11 +13,14 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.utils import translation
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import formats, translation
 from django.utils.text import capfirst
 
 from ksr_portal.admin import WordingMixin
 from ksr_portal.grammar import NAMES, accusative, add_another
+from ksr_portal.widgets import DatePicker
 from tests import factories
 from tests.test_admin import REGISTERED, admin_url, make_object
 
@@ -204,3 +208,60 @@ def test_a_page_to_read_shows_no_field_of_the_form_alone(client):
         for label in ["Confirm not duplicate", "Repeat weekly until", "None"]:
             assert not has_phrase(text, label)
         assert "podobnych" not in text and "co tydzień" not in text  # nor the fields' Polish labels
+
+
+# ---------------------------------------------------------------------------------------------------
+# One format of dates and times
+# ---------------------------------------------------------------------------------------------------
+
+MOMENT = datetime.datetime(2024, 3, 12, 7, 5, 9, 123456, tzinfo=datetime.UTC)  # 08:05 in Warsaw
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_dates_and_times_read_dd_mm_yyyy_and_local_hh_mm_in_every_language(language):
+    template = Template("{{ day }}|{{ moment }}|{{ moment|date:'SHORT_DATETIME_FORMAT' }}|{{ moment|time }}")
+    with translation.override(language):
+        text = template.render(Context({"day": datetime.date(2024, 3, 12), "moment": MOMENT}))
+        assert text == "12.03.2024|12.03.2024 08:05|12.03.2024 08:05|08:05"
+        assert formats.date_format(datetime.date(2024, 3, 12)) == "12.03.2024"
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_a_date_picker_holds_an_iso_date_whatever_the_page_shows(language):
+    with translation.override(language):
+        html_input = DatePicker().render("on", datetime.date(2024, 3, 12))
+    assert 'type="date"' in html_input and 'value="2024-03-12"' in html_input
+
+
+@pytest.mark.django_db
+def test_a_persons_record_shows_dates_as_the_portal_does_and_its_file_keeps_iso(client):
+    from tests.test_data_subject import club_user
+
+    enrollment = factories.EnrollmentFactory(participant__birth_date=datetime.date(1984, 8, 24))
+    person = enrollment.participant
+    client.force_login(club_user(enrollment.club))
+    page = visible_text(client.get(reverse("participants:record", args=[person.pk]), **POLISH))
+    assert "24.08.1984" in page and "1984-08-24" not in page
+    assert re.search(r"\d{4}-\d\d-\d\d", page) is None  # no ISO date or time anywhere on the page
+    data = client.get(reverse("participants:record_json", args=[person.pk])).json()
+    assert data["participant"]["birth_date"] == "1984-08-24"
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_and_the_sign_in_logs_show_local_times_without_seconds(superuser_client):
+    from auditlog.models import LogEntry
+    from axes.models import AccessLog
+
+    participant = factories.ParticipantFactory()
+    entry = LogEntry.objects.get_for_object(participant).get()
+    LogEntry.objects.filter(pk=entry.pk).update(timestamp=MOMENT)
+    sign_in = AccessLog.objects.create(username="someone", ip_address="127.0.0.1", user_agent="test")
+    AccessLog.objects.filter(pk=sign_in.pk).update(attempt_time=MOMENT)
+    for url in [admin_url(LogEntry, "changelist"), admin_url(LogEntry, "change", entry.pk)]:
+        text = visible_text(superuser_client.get(url, **POLISH))
+        assert "12.03.2024 08:05" in text
+        assert re.search(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d", text) is None, url  # no ISO, no seconds, no UTC
+    for url in [admin_url(AccessLog, "changelist"), admin_url(AccessLog, "change", sign_in.pk)]:
+        text = visible_text(superuser_client.get(url, **POLISH))
+        assert "12.03.2024 08:05" in text
+        assert re.search(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|\+00:00", text) is None, url
