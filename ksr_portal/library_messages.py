@@ -110,3 +110,12 @@ AXES = [
     gettext_noop("access log"),
     gettext_noop("access logs"),
 ]
+
+# Django's Polish addresses the reader as a man ("Jesteś uwierzytelniony", "Zapomniałeś").
+ADDRESSING_THE_READER = [
+    gettext_noop(
+        "You are authenticated as %(username)s, but are not authorized to access this page. Would you like to "
+        "login to a different account?"
+    ),
+    gettext_noop("Forgotten your login credentials?"),
+]

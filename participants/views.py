@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs.models import Activity
@@ -186,6 +187,37 @@ def timeline(request, pk):
     )
 
 
+# The certificate's sentence in its holder's grammatical gender ("ukończyła", "ukończył"); a person of
+# another or unrecorded sex is named "osoba", whose verbs Polish puts in the feminine.
+COMPLETION = {
+    ParticipantSexChoices.FEMALE.value: pgettext_lazy(
+        "woman",
+        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+        "under a social contract, and completed their participation.",
+    ),
+    ParticipantSexChoices.MALE.value: pgettext_lazy(
+        "man",
+        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+        "under a social contract, and completed their participation.",
+    ),
+}
+COMPLETION_OF_A_PERSON = pgettext_lazy(
+    "person",
+    "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+    "under a social contract, and completed their participation.",
+)
+
+
+def completion_text(enrollment):
+    text = COMPLETION.get(enrollment.participant.sex, COMPLETION_OF_A_PERSON)
+    return text % {
+        "person": enrollment.participant,
+        "club": enrollment.club,
+        "start": date_format(enrollment.started_on) if enrollment.started_on else "—",
+        "end": date_format(enrollment.exit_on) if enrollment.exit_on else "—",
+    }
+
+
 @login_required
 def certificate(request, pk):
     enrollment = get_object_or_404(
@@ -194,11 +226,13 @@ def certificate(request, pk):
         status=EnrollmentStatusChoices.COMPLETED,
     )
     log_access(enrollment.participant)
-    return render(
-        request,
-        "participants/certificate.html",
-        {"enrollment": enrollment, "hours": hours_by_pillar(enrollment), "today": timezone.localdate()},
-    )
+    context = {
+        "enrollment": enrollment,
+        "completion": completion_text(enrollment),
+        "hours": hours_by_pillar(enrollment),
+        "today": timezone.localdate(),
+    }
+    return render(request, "participants/certificate.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.template import Context, Template
 from django.urls import reverse
@@ -265,3 +266,48 @@ def test_the_audit_trail_and_the_sign_in_logs_show_local_times_without_seconds(s
         text = visible_text(superuser_client.get(url, **POLISH))
         assert "12.03.2024 08:05" in text
         assert re.search(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d|\+00:00", text) is None, url
+
+
+# ---------------------------------------------------------------------------------------------------
+# A person in their grammatical gender
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sex, words",
+    [
+        ("female", ["Nowak Anna brała udział", "ukończyła udział"]),
+        ("male", ["Nowak Anna brał udział", "ukończył udział"]),
+        ("non_binary", ["osoba Nowak Anna brała udział", "ukończyła udział"]),
+    ],
+)
+def test_the_certificate_speaks_of_its_holder_in_their_grammatical_gender(client, sex, words):
+    from tests.test_data_subject import club_user
+
+    enrollment = factories.EnrollmentFactory(
+        completed=True, participant__sex=sex, participant__first_name="Anna", participant__last_name="Nowak"
+    )
+    client.force_login(club_user(enrollment.club))
+    text = visible_text(client.get(reverse("participants:certificate", args=[enrollment.pk]), **POLISH))
+    assert all(word in text for word in words), text
+    assert "(a)" not in text
+    assert f"od {enrollment.started_on:%d.%m.%Y} do {enrollment.exit_on:%d.%m.%Y}" in text
+
+
+def test_no_status_or_label_takes_a_persons_gender_for_granted():
+    """Labels shown of anyone (statuses, exit reasons, situations) speak of the record, not as "ukończył"."""
+    from participants import choices
+
+    with translation.override("pl"):
+        labels = [
+            str(label)
+            for name in dir(choices)
+            if name.endswith("Choices") and name != "ParticipantSexChoices"
+            for _value, label in getattr(choices, name).choices
+        ]
+    gendered = re.compile(r"\b(ukończył|przerwał|zrealizował|podjął|przeszedł|obecny|nieobecny|bezrobotny|pracujący)\b")
+    assert [label for label in labels if gendered.search(label)] == []
+    catalog = (settings.BASE_DIR / "locale/pl/LC_MESSAGES/django.po").read_text()
+    translations = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', catalog, re.M)
+    assert [text for text in translations if re.search(r"\w\(a\)", text)] == []  # no "był(a)" left to the reader
