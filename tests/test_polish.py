@@ -311,3 +311,29 @@ def test_no_status_or_label_takes_a_persons_gender_for_granted():
     catalog = (settings.BASE_DIR / "locale/pl/LC_MESSAGES/django.po").read_text()
     translations = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', catalog, re.M)
     assert [text for text in translations if re.search(r"\w\(a\)", text)] == []  # no "był(a)" left to the reader
+
+
+# ---------------------------------------------------------------------------------------------------
+# Portal forms: labels as sentences begin, without a colon
+# ---------------------------------------------------------------------------------------------------
+
+
+def form_labels(response):
+    """The text of every label and legend of the page's forms."""
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        for text in re.findall(r"<(?:label|legend)\b[^>]*>(.*?)</(?:label|legend)>", response.content.decode(), re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_portal_forms_label_their_fields_capitalised_and_without_a_colon(client):
+    from tests.test_data_subject import club_user
+
+    client.force_login(club_user(factories.ClubFactory()))
+    pages = [reverse("participants:register"), reverse("clubs:directory")]
+    for url in pages:
+        labels = form_labels(client.get(url, **POLISH))
+        assert labels, url
+        assert [label for label in labels if label.endswith(":") or not label[:1].isupper()] == [], url
+    assert {"Imię", "Nazwisko", "Data urodzenia", "Płeć"} <= set(form_labels(client.get(pages[0], **POLISH)))
