@@ -117,6 +117,16 @@ def test_an_inline_adds_another_row_in_the_gender_of_its_name(superuser_client):
     assert add_another_links(page) == ["Dodaj kolejną obecność"]
 
 
+@pytest.mark.django_db
+def test_in_english_the_workbench_keeps_its_plain_words(superuser_client):
+    participant = factories.ParticipantFactory()
+    page = superuser_client.get(admin_url(type(participant), "change", participant.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert "<h1>Change participant</h1>" in page_text(page)
+    assert add_another_links(page) == ["Add another consent", "Add another enrollment"]
+    delete = superuser_client.get(admin_url(type(participant), "delete", participant.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'delete the participant "{participant}"?' in page_text(delete)
+
+
 class VisibleText(HTMLParser):
     """The text a reader meets on a page: its text and the attributes read out or shown (alt, title…)."""
 
