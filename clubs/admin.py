@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, TransitionAdminMixin, YearListFilter
+from ksr_portal.widgets import DatePicker
 
 from .models import Activity, Club, Pillar, Service, StaffPosition
 from .resources import ActivityResource, ClubResource
@@ -64,7 +65,7 @@ class ActivityForm(forms.ModelForm):
         label=_("repeat weekly until"),
         required=False,
         help_text=_("For a weekly series: the same activity every week until this date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
 
     class Meta:

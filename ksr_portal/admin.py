@@ -7,6 +7,7 @@ with the form's message, as its own admin refuses it.
 """
 
 import datetime
+import json
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import CIDFilter
@@ -14,12 +15,14 @@ from auditlog.models import LogEntry
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -30,20 +33,32 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
-from django.utils.text import smart_split, unescape_string_literal
+from django.utils import formats, timezone
+from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportMixin
 
 from . import roles, second_factor, uploads
-from .audit import changed_fields, is_audited, log_access, log_export, logged_models, pseudonym, shows_identity
+from .audit import (
+    changed_fields,
+    changes_table,
+    is_audited,
+    log_access,
+    log_export,
+    logged_models,
+    pseudonym,
+    recorded_changes,
+    shows_identity,
+)
+from .grammar import accusative, add_another, permission_name
 from .imports import FORMATS, PortalImportForm, UnreadableFile
 from .models import UserScope
 from .paginators import LargeTablePaginator
 from .scoping import hidden_fields, hides_path, may_view, permits
+from .widgets import DatePicker
 
 
 def restricted(queryset, user, action="view"):
@@ -271,6 +286,63 @@ class NotFoundMixin:
         return obj
 
 
+# Django's titles that name the model in the nominative, and the same worded in the accusative.
+TITLES_NAMING_THE_MODEL = ["Add %s", "Change %s", "View %s", "Select %s", "Select %s to change", "Select %s to view"]
+
+
+class WordedInlineAdminFormSet(InlineAdminFormSet):
+    """Django's inline formset of the admin, whose "Add another …" link names the model as Polish needs."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = capfirst(add_another(self.opts.model))
+        return json.dumps(data)
+
+
+class WordingMixin:
+    """Titles, links and permissions that name a model, worded as the sentence needs (`grammar.py`).
+
+    Django fills in `verbose_name`, the nominative: "Zmień uczestnik". The change form's, the list's and
+    the delete page's titles and texts take the accusative instead ("Zmień uczestnika", "Czy na pewno
+    chcesz usunąć uczestnika …"), an inline's "Add another" link the name's gender ("Dodaj kolejną
+    zgodę"), and a permission its name in the interface's language rather than the English stored.
+    """
+
+    def worded(self, response):
+        context = getattr(response, "context_data", None)
+        if context is None:  # a redirect
+            return response
+        nominative, worded = self.opts.verbose_name, accusative(self.model)
+        for title in TITLES_NAMING_THE_MODEL:
+            if context.get("title") == gettext(title) % nominative:
+                context["title"] = gettext(title) % worded
+                break
+        if "object_name" in context:  # the delete page's texts, translated to take the accusative
+            context["object_name"] = worded
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.worded(super().changeform_view(request, object_id, form_url, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        return self.worded(super().changelist_view(request, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.worded(super().delete_view(request, object_id, extra_context))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = WordedInlineAdminFormSet  # the same object, one method more
+        return inline_admin_formsets
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = lambda permission: f"{permission.content_type} | {permission_name(permission)}"
+        return field
+
+
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
 
 
@@ -322,7 +394,9 @@ class LargeListMixin:
     show_facets = admin.ShowFacets.NEVER
 
 
-class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedDatesMixin, admin.ModelAdmin):
+class ScopedModelAdmin(
+    WordingMixin, NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedDatesMixin, admin.ModelAdmin
+):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if is_audited(self.model):
@@ -340,6 +414,16 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedD
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self._allowed(request, obj, "delete"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # A page to read shows what is stored, not the form's own fields (a confirmation, a repetition),
+        # which would read "Confirm not duplicate: None".
+        form_only = set(self.form.declared_fields) - {field.name for field in self.opts.get_fields()}
+        kept = [(name, {**options, "fields": without(options["fields"], form_only)}) for name, options in fieldsets]
+        return [(name, options) for name, options in kept if options["fields"]]
 
     def get_list_display(self, request):
         return without(super().get_list_display(request), hidden_fields(request.user, self.model))
@@ -379,7 +463,7 @@ class ScopedModelAdmin(NotFoundMixin, ScopedAdminMixin, LargeListMixin, BoundedD
 
 
 class DateOfChangeForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
 
 
 class TransitionAdminMixin:
@@ -582,13 +666,19 @@ class UserScopeInline(KeyCheckingAdminMixin, admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
 # Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+@admin.register(Group)
+class PortalGroupAdmin(WordingMixin, KeyCheckingAdminMixin, GroupAdmin):
+    """Django's groups (the roles), with the portal's wording."""
+
+
 @admin.register(User)
-class PortalUserAdmin(NotFoundMixin, KeyCheckingAdminMixin, UserAdmin):
+class PortalUserAdmin(WordingMixin, NotFoundMixin, KeyCheckingAdminMixin, UserAdmin):
     """Users with their role (group) and scope, managed by the national coordinator."""
 
     inlines = [UserScopeInline]
@@ -666,11 +756,16 @@ class AuditedModelFilter(admin.SimpleListFilter):
         return queryset.filter(content_type_id=self.value())
 
 
+def local_time(moment):
+    """A stored time as the interface shows times: DD.MM.RRRR HH:MM in the portal's time zone."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
+
+
 admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
+class AuditTrailAdmin(WordingMixin, LargeListMixin, LogEntryAdmin):
     """auditlog's list of the audit trail, which grows by every write: no whole-log count or scan for its years.
 
     An entry of a kind of record the reader may not view shows the record's pseudonym and the names of
@@ -703,6 +798,10 @@ class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
             queryset = queryset.filter(open_fields | (identity & ~Q(content_type__in=hidden)))
         return queryset, False
 
+    @admin.display(description=_("Created"), ordering="timestamp")
+    def created(self, entry):
+        return local_time(entry.timestamp)
+
     @admin.display(description=_("Resource"))
     def resource_url(self, entry):
         if shows_identity(self.request.user, entry):
@@ -711,28 +810,86 @@ class AuditTrailAdmin(LargeListMixin, LogEntryAdmin):
 
     @admin.display(description=_("Changes"))
     def msg_short(self, entry):
-        if shows_identity(self.request.user, entry):
-            return super().msg_short(entry)
-        return changed_fields(entry)
+        """How many fields changed and their names, never their values: the same for every reader."""
+        if entry.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        labels = [str(label) for _field, label, _change in recorded_changes(entry)]
+        text = ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(labels)) % {
+            "count": len(labels),
+            "fields": ", ".join(labels),
+        }
+        return text if len(text) <= 90 else f"{text[: text.rfind(' ', 0, 88)]} …"
 
     @admin.display(description=_("Changes"))
     def msg(self, entry):
         if shows_identity(self.request.user, entry):
-            return super().msg(entry)
+            return changes_table(entry)
         return changed_fields(entry)
 
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, entry):
+        return super().cid_url(entry)
 
-admin.site.unregister(Group)
-admin.site.register(Group, type(GroupAdmin.__name__, (KeyCheckingAdminMixin, GroupAdmin), {}))
+
+# django-axes names its rows in English with a time in UTC ("Attempted Access: 2026-12-03
+# 07:02:18.448875+00:00"); the workbench's titles and breadcrumbs name them in its language and local time.
+AccessAttempt.__str__ = lambda attempt: (
+    _("Attempts of %(username)s from %(address)s, the last at %(time)s")
+    % {
+        "username": attempt.username or "—",
+        "address": attempt.ip_address or "—",
+        "time": local_time(attempt.attempt_time),
+    }
+)
+AccessLog.__str__ = lambda log: (
+    _("Sign-in of %(username)s at %(time)s")
+    % {
+        "username": log.username or "—",
+        "time": local_time(log.attempt_time),
+    }
+)
+AccessFailureLog.__str__ = lambda failure: (
+    _("Failed sign-in of %(username)s at %(time)s from %(address)s")
+    % {
+        "username": failure.username or "—",
+        "time": local_time(failure.attempt_time),
+        "address": failure.ip_address or "—",
+    }
+)
 
 
-# django-axes's logs of sign-ins grow in the same way.
-for model, model_admin in [
-    (AccessAttempt, AccessAttemptAdmin),
-    (AccessLog, AccessLogAdmin),
-    (AccessFailureLog, AccessFailureLogAdmin),
-]:
-    admin.site.unregister(model)
-    admin.site.register(
-        model, type(model_admin.__name__, (LargeListMixin, BoundedDatesMixin, model_admin), {"date_hierarchy": None})
-    )
+class SignInLogMixin(WordingMixin, LargeListMixin, BoundedDatesMixin):
+    """django-axes's logs of sign-ins, which grow in the same way, in the workbench's words."""
+
+    date_hierarchy = None
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class PortalAccessAttemptAdmin(SignInLogMixin, AccessAttemptAdmin):
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        message = ngettext("%(count)d expired attempt removed.", "%(count)d expired attempts removed.", count)
+        self.message_user(request, message % {"count": count})
+
+    @admin.display(description=_("status"))
+    def status(self, attempt):
+        left = settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        if left > 0:
+            return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {"count": left}
+        return _("Locked Out")
+
+
+@admin.register(AccessLog)
+class PortalAccessLogAdmin(SignInLogMixin, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class PortalAccessFailureLogAdmin(SignInLogMixin, AccessFailureLogAdmin):
+    pass

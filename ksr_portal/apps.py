@@ -16,9 +16,11 @@ class KsrPortalConfig(AppConfig):
 
         from .audit import register_audited
         from .collation import register_sqlite_collation
+        from .grammar import name_apps
         from .models import UserScope
         from .roles import sync_role_groups
 
+        name_apps()
         connection_created.connect(register_sqlite_collation, dispatch_uid="ksr_portal.sqlite_collation")
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="ksr_portal.sync_role_groups")
 

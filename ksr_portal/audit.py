@@ -11,25 +11,34 @@ same record has the same pseudonym in every entry, while the key (which the port
 files carry) cannot be told from it.
 """
 
+import datetime
+
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from auditlog.render import get_field_verbose_name
 from auditlog.signals import accessed
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from .scoping import may_view
 
 
 def register_audited(*models, mask_fields=(), m2m_fields=(), exclude_fields=()):
+    """Log every save and delete of `models`; the rows pointing at a record (its reverse relations) are
+    not the record's fields, and auditlog would log each as the text of a manager."""
     for model in models:
         names = {field.name for field in model._meta.get_fields()}
+        reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
         auditlog.register(
             model,
             mask_fields=[name for name in mask_fields if name in names],
             m2m_fields={name for name in m2m_fields if name in names},
-            exclude_fields=[name for name in exclude_fields if name in names],
+            exclude_fields=[name for name in exclude_fields if name in names] + reverse,
         )
 
 
@@ -64,9 +73,82 @@ def pseudonym(entry):
     return f"{kind} #{digest.hexdigest()[:12]}"
 
 
+# What an entry records that is not a field of its record.
+ENTRY_KEYS = {"export": _("exported as")}
+
+
+def recorded_field(entry, name):
+    """The field of `entry`'s record that `name` in its changes stands for; None for another key."""
+    model = entry.content_type.model_class()
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def recorded_changes(entry):
+    """(field or None, label, change) for each change of `entry`, without the reverse relations that
+    entries written before they were excluded hold."""
+    for name, change in entry.changes_dict.items():
+        field = recorded_field(entry, name)
+        if field is not None and field.auto_created and not field.concrete:
+            continue
+        label = field.verbose_name if field is not None else ENTRY_KEYS.get(name, name)
+        yield field, capfirst(label), change
+
+
 def changed_fields(entry):
     """The names of the fields `entry` changed, without their values."""
-    return ", ".join(str(get_field_verbose_name(entry, name)) for name in entry.changes_dict)
+    return ", ".join(str(label) for _field, label, _change in recorded_changes(entry))
+
+
+def shown_value(field, value):
+    """A value as the trail recorded it (text, dates in ISO, times in UTC), as the interface shows values."""
+    if value in (None, "None", ""):
+        return "—"
+    if field is None or not field.concrete:
+        return value
+    if field.choices:
+        return dict((str(key), label) for key, label in field.flatchoices).get(str(value), value)
+    kind = field.get_internal_type()
+    try:
+        if kind == "DateTimeField":
+            moment = datetime.datetime.fromisoformat(str(value))
+            if timezone.is_naive(moment):  # auditlog keeps times in UTC
+                moment = moment.replace(tzinfo=datetime.UTC)
+            return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        if kind == "DateField":
+            return formats.date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return value
+    if kind == "BooleanField":
+        return {"True": _("yes"), "False": _("no")}.get(str(value), value)
+    return value
+
+
+M2M_OPERATIONS = {"add": _("added"), "delete": _("removed")}
+
+
+def changes_table(entry):
+    """The changes of `entry` with their values before and after, for a reader who may read them."""
+    rows = []
+    for field, label, change in recorded_changes(entry):
+        if isinstance(change, dict) and change.get("type") == "m2m":
+            operation = M2M_OPERATIONS.get(change.get("operation"), change.get("operation"))
+            rows.append((label, "—", f"{operation}: {', '.join(map(str, change.get('objects', [])))}"))
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((label, shown_value(field, change[0]), shown_value(field, change[1])))
+        else:
+            rows.append((label, "—", shown_value(field, change)))
+    if not rows:
+        return ""
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("Field"),
+        _("Before"),
+        _("After"),
+        format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+    )
 
 
 def log_access(instance):

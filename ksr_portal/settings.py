@@ -131,6 +131,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
+# One format of dates and times in every language: DD.MM.RRRR, HH:MM in the local time zone.
+FORMAT_MODULE_PATH = ["ksr_portal.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

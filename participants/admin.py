@@ -15,6 +15,7 @@ from ksr_portal.admin import (
     YearListFilter,
 )
 from ksr_portal.scoping import hidden_fields
+from ksr_portal.widgets import DatePicker
 
 from .choices import EnrollmentExitReasonChoices
 from .models import (
@@ -128,7 +129,7 @@ class ReferralInline(ScopedTabularInline):
 
 
 class ReferralTransitionForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
     answer = forms.CharField(label=_("partner's answer"), widget=forms.Textarea, required=False)
 
 
@@ -161,14 +162,14 @@ class StatusChangeInline(ScopedTabularInline):
 
 
 class EnrollmentTransitionForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
     reason = forms.ChoiceField(label=_("exit reason"), choices=EnrollmentExitReasonChoices.choices)
     certificate_number = forms.CharField(label=_("completion certificate number"), required=False, max_length=50)
 
 
 class SocialContractTransitionForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("new end of validity"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
+    until = forms.DateField(label=_("new end of validity"), widget=DatePicker())
     assessment = forms.CharField(label=_("assessment of fulfilment"), widget=forms.Textarea)
     reason = forms.CharField(label=_("reason for termination"), widget=forms.Textarea)
 
@@ -240,11 +241,9 @@ class GoalInline(ScopedStackedInline):
 
 
 class GoalRevisionForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=DatePicker())
     description = forms.CharField(label=_("revised goal"), widget=forms.Textarea)
-    target_date = forms.DateField(
-        label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = forms.DateField(label=_("target date"), required=False, widget=DatePicker())
 
 
 class GoalProgressInline(ScopedTabularInline):

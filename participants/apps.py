@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ParticipantsConfig(AppConfig):
     name = "participants"
-    verbose_name = _("Participants")
+    verbose_name = _("Participants and their paths")
 
     def ready(self):
         from ksr_portal.audit import register_audited

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ParticipantSexChoices(models.TextChoices):
@@ -90,7 +91,7 @@ class GoalStatusChoices(models.TextChoices):
 class SocialContractStatusChoices(models.TextChoices):
     DRAFT = "draft", _("draft")
     SIGNED = "signed", _("signed")
-    COMPLETED = "completed", _("completed")
+    COMPLETED = "completed", pgettext_lazy("social contract", "completed")
     TERMINATED = "terminated", _("terminated")
 
 
@@ -121,5 +122,5 @@ class FollowUpMonthsChoices(models.IntegerChoices):
 class ReferralStatusChoices(models.TextChoices):
     SENT = "sent", _("sent")
     ACCEPTED = "accepted", _("accepted")
-    COMPLETED = "completed", _("completed")
+    COMPLETED = "completed", pgettext_lazy("referral", "completed")
     DECLINED = "declined", _("declined")

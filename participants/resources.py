@@ -327,6 +327,15 @@ class ParticipantResource(PortalResource):
         return person.municipality.terc if person.municipality_id else ""
 
 
+# How sheets of attendance customarily say it, of a man or a woman.
+ATTENDANCE_ALIASES = {
+    "obecny": AttendanceStatusChoices.PRESENT,
+    "obecna": AttendanceStatusChoices.PRESENT,
+    "nieobecny": AttendanceStatusChoices.ABSENT,
+    "nieobecna": AttendanceStatusChoices.ABSENT,
+}
+
+
 class AttendanceResource(PortalResource):
     """Attendance at activities already in the portal: the club, the activity's date and title, the PESEL."""
 
@@ -334,7 +343,7 @@ class AttendanceResource(PortalResource):
     held_on = column("data", None)
     title = column("tytul", None)
     pesel = column("pesel", None)
-    status = column("obecnosc", "status", ChoiceWidget(AttendanceStatusChoices.choices))
+    status = column("obecnosc", "status", ChoiceWidget(AttendanceStatusChoices.choices, aliases=ATTENDANCE_ALIASES))
     key_columns = ("klub_numer_rejestru", "data", "tytul", "pesel")
 
     class Meta(PortalResource.Meta):

@@ -6,6 +6,8 @@ same person are out of scope and simply absent. A role that may not see a sectio
 (`visibility.py`: an instructor and the plan, for one) gets no such key at all.
 """
 
+import datetime
+
 from django.db.models import Prefetch
 
 from ksr_portal.scoping import hidden_fields
@@ -35,10 +37,8 @@ def fields_of(obj, user):
             value = getattr(obj, field.name)
             if field.is_relation:
                 value = str(value) if value is not None else None
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif isinstance(value, bool | int | float | str) or value is None:
-                pass
+            elif isinstance(value, bool | int | float | str | datetime.date | datetime.time) or value is None:
+                pass  # dates and times as they are: the page shows them in its format, the JSON in ISO
             else:
                 value = str(value)
         rows.append((field.name, str(field.verbose_name), value if value != "" else None))
@@ -104,11 +104,15 @@ def subject_record(participant, user):
     return record
 
 
+def iso(value):
+    return value.isoformat() if isinstance(value, datetime.date | datetime.time) else value
+
+
 def as_json(record):
     """The record with each object as {field name: value}, for a machine-readable download."""
 
     def plain(rows):
-        return None if rows is None else {name: value for name, _label, value in rows}
+        return None if rows is None else {name: iso(value) for name, _label, value in rows}
 
     def plain_enrollment(item):
         return {

@@ -9,14 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
 from ksr_portal.collation import Polish
 from ksr_portal.scoping import user_scope
+from ksr_portal.widgets import DatePicker
 from networks.models import Municipality
 from stakeholders.models import Organization
 
@@ -30,7 +32,7 @@ from .worklist import absent, contracts_ending, follow_ups_due, reviews_due
 
 
 class WithdrawalForm(forms.Form):
-    withdrawn_on = forms.DateField(label=gettext_lazy("withdrawn on"), widget=forms.DateInput(attrs={"type": "date"}))
+    withdrawn_on = forms.DateField(label=gettext_lazy("withdrawn on"), widget=DatePicker())
 
 
 def participant_in_scope(request, pk, action="view"):
@@ -99,22 +101,20 @@ class RegistrationForm(forms.Form):
         label=gettext_lazy("date of birth"),
         required=False,
         help_text=gettext_lazy("Needed only for a person without a PESEL."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     sex = forms.ChoiceField(label=gettext_lazy("sex"), choices=ParticipantSexChoices.choices)
     municipality = forms.ModelChoiceField(
         label=gettext_lazy("municipality of residence"), queryset=None, required=False
     )
-    applied_on = forms.DateField(label=gettext_lazy("applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+    applied_on = forms.DateField(label=gettext_lazy("applied on"), widget=DatePicker())
     referred_by = forms.ModelChoiceField(label=gettext_lazy("referred by"), queryset=None, required=False)
-    referred_on = forms.DateField(
-        label=gettext_lazy("referred on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    referred_on = forms.DateField(label=gettext_lazy("referred on"), required=False, widget=DatePicker())
     referral_contact = forms.CharField(label=gettext_lazy("referral contact"), required=False, max_length=200)
     consent_given_on = forms.DateField(
         label=gettext_lazy("consent to processing given on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     duplicate_decision = forms.ChoiceField(
         label=gettext_lazy("A person with the same names and date of birth is already registered"),
@@ -187,6 +187,37 @@ def timeline(request, pk):
     )
 
 
+# The certificate's sentence in its holder's grammatical gender ("ukończyła", "ukończył"); a person of
+# another or unrecorded sex is named "osoba", whose verbs Polish puts in the feminine.
+COMPLETION = {
+    ParticipantSexChoices.FEMALE.value: pgettext_lazy(
+        "woman",
+        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+        "under a social contract, and completed their participation.",
+    ),
+    ParticipantSexChoices.MALE.value: pgettext_lazy(
+        "man",
+        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+        "under a social contract, and completed their participation.",
+    ),
+}
+COMPLETION_OF_A_PERSON = pgettext_lazy(
+    "person",
+    "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
+    "under a social contract, and completed their participation.",
+)
+
+
+def completion_text(enrollment):
+    text = COMPLETION.get(enrollment.participant.sex, COMPLETION_OF_A_PERSON)
+    return text % {
+        "person": enrollment.participant,
+        "club": enrollment.club,
+        "start": date_format(enrollment.started_on) if enrollment.started_on else "—",
+        "end": date_format(enrollment.exit_on) if enrollment.exit_on else "—",
+    }
+
+
 @login_required
 def certificate(request, pk):
     enrollment = get_object_or_404(
@@ -195,11 +226,13 @@ def certificate(request, pk):
         status=EnrollmentStatusChoices.COMPLETED,
     )
     log_access(enrollment.participant)
-    return render(
-        request,
-        "participants/certificate.html",
-        {"enrollment": enrollment, "hours": hours_by_pillar(enrollment), "today": timezone.localdate()},
-    )
+    context = {
+        "enrollment": enrollment,
+        "completion": completion_text(enrollment),
+        "hours": hours_by_pillar(enrollment),
+        "today": timezone.localdate(),
+    }
+    return render(request, "participants/certificate.html", context)
 
 
 @login_required

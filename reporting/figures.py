@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from clubs.choices import ClubStatusChoices
 from clubs.models import Activity, Club, Pillar, StaffPosition
@@ -133,9 +134,15 @@ def people_tables(people, periods):
         [str(p) for p in periods],
         [
             (_("enrolled (applied in the period)"), [len(people.enrolled(p)) for p in periods]),
-            (_("active"), [len(people.active(p)) for p in periods]),
-            (_("completed"), [len(people.left(p, EnrollmentStatusChoices.COMPLETED)) for p in periods]),
-            (_("dropped out"), [len(people.left(p, EnrollmentStatusChoices.DROPPED_OUT)) for p in periods]),
+            (pgettext("people", "active"), [len(people.active(p)) for p in periods]),
+            (
+                pgettext("people", "completed"),
+                [len(people.left(p, EnrollmentStatusChoices.COMPLETED)) for p in periods],
+            ),
+            (
+                pgettext("people", "dropped out"),
+                [len(people.left(p, EnrollmentStatusChoices.DROPPED_OUT)) for p in periods],
+            ),
         ],
     )
     entries = [people.entries(p) for p in periods]
@@ -502,13 +509,14 @@ def eu_indicators(enrollments, period):
     ]
 
 
+# Lazy: named in the reader's language, not in the one active when the module was imported.
 MEASURES = {
-    "active_clubs": _("active clubs"),
-    "active_people": _("active participants"),
-    "completed": _("completed"),
-    "employed": _("employed on leaving"),
-    "attendance": _("attendance rate (%)"),
-    "working_networks": _("local networks meeting both conditions"),
+    "active_clubs": gettext_lazy("active clubs"),
+    "active_people": gettext_lazy("active participants"),
+    "completed": pgettext_lazy("people", "completed"),
+    "employed": gettext_lazy("employed on leaving"),
+    "attendance": gettext_lazy("attendance rate (%)"),
+    "working_networks": gettext_lazy("local networks meeting both conditions"),
 }
 PEOPLE_MEASURES = {"active_people", "completed", "employed"}
 

@@ -21,7 +21,7 @@ CLUB_TRANSITIONS = {
     "start": (_("Start activity"), [S.PLANNED, S.CONTRACTED], S.ACTIVE),
     "suspend": (_("Suspend"), [S.ACTIVE], S.SUSPENDED),
     "resume": (_("Resume activity"), [S.SUSPENDED], S.ACTIVE),
-    "close": (_("Close"), [S.PLANNED, S.CONTRACTED, S.ACTIVE, S.SUSPENDED], S.CLOSED),
+    "close": (_("Close the club"), [S.PLANNED, S.CONTRACTED, S.ACTIVE, S.SUSPENDED], S.CLOSED),
 }
 
 
