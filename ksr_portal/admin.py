@@ -17,10 +17,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Max, Min, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -426,6 +428,12 @@ class UserScopeInline(admin.StackedInline):
     has_add_permission = has_change_permission
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date-and-time boxes, the date and the time each with its own label."""
+
+    template_name = "ksr_portal/widgets/split_datetime.html"
+
+
 admin.site.unregister(User)
 # Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
 admin.site.unregister(TOTPDevice)
@@ -438,6 +446,7 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
 
     inlines = [UserScopeInline]
     actions = ["reset_second_factor"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = ["username", "first_name", "last_name", "is_active", "scope_display"]
     list_select_related = ["scope__region", "scope__club"]
     list_filter = ["is_active", "is_staff", "groups", "scope__level", "scope__region"]
