@@ -6,6 +6,7 @@ would leave the user's scope is refused and rolled back, and an inline row that 
 with the form's message, as its own admin refuses it.
 """
 
+import copy
 import datetime
 
 from auditlog.admin import LogEntryAdmin
@@ -19,6 +20,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -434,6 +436,12 @@ class LabelledSplitDateTime(AdminSplitDateTime):
     template_name = "ksr_portal/widgets/split_datetime.html"
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The stored password's summary without the button to reset it, for one who may not change the user."""
+
+    template_name = "ksr_portal/widgets/password_summary.html"
+
+
 admin.site.unregister(User)
 # Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
 admin.site.unregister(TOTPDevice)
@@ -462,6 +470,11 @@ class PortalUserAdmin(NotFoundMixin, UserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "password" in form.base_fields and not self.has_change_permission(request, obj):
+            # Read only: no button to a password form that would refuse them.
+            password = copy.deepcopy(form.base_fields["password"])
+            password.widget = PasswordSummaryWidget()
+            form.base_fields["password"] = password
         if "groups" in form.base_fields and not request.user.is_superuser:
             grantable = [roles.role_group_name(role) for role in roles.grantable_roles(request.user)]
             form.base_fields["groups"].queryset = Group.objects.filter(name__in=grantable)
