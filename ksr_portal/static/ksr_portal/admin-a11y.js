@@ -1,5 +1,6 @@
 // Repairs to the accessibility of widgets that Django's admin builds in the browser, where no template
-// reaches: the autocomplete boxes (select2) and the two-list selector (filter_horizontal).
+// reaches: the autocomplete boxes (select2), the two-list selector (filter_horizontal); and the form's
+// error summary, which takes the focus after a refused save.
 "use strict";
 (function () {
   // Give the admin's autocomplete boxes (select2) the name of their field's label, so that screen
@@ -52,6 +53,16 @@
     });
   }
 
+  // After a refused save the page opens on the summary of its errors, which is announced (role
+  // "alert") and takes the focus, so that a keyboard or screen reader user starts from the list of
+  // what to correct; each entry links to its field.
+  function focusErrorSummary() {
+    const summary = document.querySelector(".error-summary");
+    if (summary && document.activeElement !== summary) {
+      summary.focus();
+    }
+  }
+
   function mend() {
     nameBoxes();
     mendChoiceLists();
@@ -72,4 +83,6 @@
     }, 0);
   }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", mend);
+  // On the page's load, after Django's own script has put the focus on an add form's first field.
+  window.addEventListener("load", focusErrorSummary);
 })();
