@@ -6,6 +6,7 @@ would leave the user's scope is refused and rolled back, and an inline row that 
 with the form's message, as its own admin refuses it.
 """
 
+import copy
 import datetime
 import json
 
@@ -20,8 +21,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
@@ -665,6 +667,18 @@ class UserScopeInline(KeyCheckingAdminMixin, admin.StackedInline):
     has_add_permission = has_change_permission
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date-and-time boxes, the date and the time each with its own label."""
+
+    template_name = "ksr_portal/widgets/split_datetime.html"
+
+
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The stored password's summary without the button to reset it, for one who may not change the user."""
+
+    template_name = "ksr_portal/widgets/password_summary.html"
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 # Devices hold the keys of the second factor: nobody reads them; a lost one is reset on the user.
@@ -683,6 +697,7 @@ class PortalUserAdmin(WordingMixin, NotFoundMixin, KeyCheckingAdminMixin, UserAd
 
     inlines = [UserScopeInline]
     actions = ["reset_second_factor"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = ["username", "first_name", "last_name", "is_active", "scope_display"]
     list_select_related = ["scope__region", "scope__club"]
     list_filter = ["is_active", "is_staff", "groups", "scope__level", "scope__region"]
@@ -698,6 +713,11 @@ class PortalUserAdmin(WordingMixin, NotFoundMixin, KeyCheckingAdminMixin, UserAd
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "password" in form.base_fields and not self.has_change_permission(request, obj):
+            # Read only: no button to a password form that would refuse them.
+            password = copy.deepcopy(form.base_fields["password"])
+            password.widget = PasswordSummaryWidget()
+            form.base_fields["password"] = password
         if "groups" in form.base_fields and not request.user.is_superuser:
             grantable = [roles.role_group_name(role) for role in roles.grantable_roles(request.user)]
             form.base_fields["groups"].queryset = Group.objects.filter(name__in=grantable)

@@ -103,7 +103,10 @@ class RegistrationForm(forms.Form):
         help_text=gettext_lazy("Needed only for a person without a PESEL."),
         widget=DatePicker(),
     )
-    sex = forms.ChoiceField(label=gettext_lazy("sex"), choices=ParticipantSexChoices.choices)
+    # No sex is chosen until the person says it: a blank first choice, and a choice is required.
+    sex = forms.ChoiceField(
+        label=gettext_lazy("sex"), choices=[("", gettext_lazy("— choose —")), *ParticipantSexChoices.choices]
+    )
     municipality = forms.ModelChoiceField(
         label=gettext_lazy("municipality of residence"), queryset=None, required=False
     )

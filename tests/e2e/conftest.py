@@ -15,7 +15,11 @@ from django.core.management import call_command
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from demo.pilot import DEMO_PASSWORD, DEMO_TOTP_KEY, create_demo_accounts
+from clubs.models import Service
+from demo.pilot import DEMO_PASSWORD, DEMO_TOTP_KEY, DemoData, create_demo_accounts, demo_club
+from ksr_portal.workflow import recording_history
+from stakeholders.models import Organization
+from tests import factories
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -64,19 +68,59 @@ def pilot(transactional_db, live_server, settings):
     settings.DEBUG = False
 
 
+@pytest.fixture
+def crawl_data(pilot, settings):
+    """The pilot data and, for the demo club, the demo's people, network, activities and attendance, so
+    that lists have rows; and a row of each kind the demo does not make, in the demo club's region."""
+    settings.DEBUG = True
+    club = demo_club()
+    with recording_history():
+        DemoData(seed=2026).generate([club])
+    settings.DEBUG = False
+    enrollment = club.enrollments.order_by("pk").first()
+    partner = Organization.objects.filter(memberships__network__hub_club=club).order_by("pk").first()
+    factories.ReferralFactory(enrollment=enrollment, organization=partner, service=Service.objects.first())
+    factories.ContactPersonFactory(organization=partner)
+    factories.StaffPositionFactory(club=club)
+    factories.AnimationDeliverableFactory(team=factories.AnimationTeamFactory(region=club.region))
+
+
+# axe without the rules that report only minor or moderate problems (a rule's impact is its own): the
+# same serious and critical findings, sooner.
+AXE_RUN = """async () => {
+  const rules = Object.fromEntries(((axe._audit || {}).rules || [])
+    .filter(rule => rule.impact && !["serious", "critical"].includes(rule.impact))
+    .map(rule => [rule.id, {enabled: false}]));
+  return await axe.run(document, {resultTypes: ["violations"], rules});
+}"""
+# The same, started and left running (a crawl checks one page while it opens the next), then awaited.
+AXE_START = f"() => {{ window.axeFindings = ({AXE_RUN})(); }}"
+AXE_FINDINGS = "async () => await window.axeFindings"
+
+
+def serious(result):
+    """axe's serious and critical violations: rule, impact and the first targets."""
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 class Visit:
     """A person at the browser: opens pages, fills forms, and has every page checked by axe."""
 
     def __init__(self, page, live_server, journey):
         self.page, self.base, self.journey = page, live_server.url, journey
         self.checked = []
-        self.axe = Path(os.environ.get("KSR_AXE", "")).read_text()
 
     def go(self, path):
         response = self.page.goto(self.base + path)
         return response
 
-    def log_in(self, username):
+    def log_in(self, username, on_second_step=None):
+        """Signs in with the demo password and, where asked, the demo app's code; `on_second_step(page)`
+        is called on the page that asks for the code."""
         self.go("/admin/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", DEMO_PASSWORD)
@@ -84,20 +128,20 @@ class Visit:
         assert "/admin/login/" not in self.page.url
         if "/weryfikacja-dwuetapowa/" in self.page.url:
             # The demo app's code; a code is good once, so a second sign-in in the same 30 s may reuse it.
+            if on_second_step:
+                on_second_step(self.page)
             TOTPDevice.objects.filter(user__username=username).update(last_t=-1)
             self.page.fill("#id_code", f"{TOTP(bytes.fromhex(DEMO_TOTP_KEY)).token():06d}")
             self.page.press("#id_code", "Enter")
             assert "/weryfikacja-dwuetapowa/" not in self.page.url
 
+    def violations(self):
+        """axe's serious and critical violations on the page as it is now."""
+        return serious(self.page.evaluate(AXE_RUN))
+
     def check(self, name):
         """axe on the page as it is now: no serious or critical violation; and a screenshot."""
-        self.page.add_script_tag(content=self.axe)
-        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = self.violations()
         SCREENSHOTS.mkdir(exist_ok=True)
         self.page.screenshot(
             path=str(SCREENSHOTS / f"{self.journey}-{len(self.checked) + 1:02d}-{name}.png"), full_page=True
@@ -106,10 +150,24 @@ class Visit:
         assert serious == [], json.dumps(serious, indent=1)
 
 
+@pytest.fixture(scope="session")
+def axe():
+    return Path(os.environ.get("KSR_AXE", "")).read_text()
+
+
 @pytest.fixture
-def visit(browser, live_server, request):
-    context = browser.new_context(bypass_csp=True, locale="pl-PL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield lambda journey: Visit(page, live_server, journey)
-    context.close()
+def visit(browser, axe, live_server, request):
+    """`visit(journey)`: a person at a browser of their own (their own cookies, so their own sign-in)."""
+    contexts = []
+
+    def new_visit(journey):
+        context = browser.new_context(bypass_csp=True, locale="pl-PL", viewport={"width": 1280, "height": 900})
+        context.add_init_script(script=axe)  # every page has axe at hand
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return Visit(page, live_server, journey)
+
+    yield new_visit
+    for context in contexts:
+        context.close()

@@ -211,6 +211,7 @@ def test_the_registration_form_works_from_the_keyboard_with_visible_focus(pilot,
     v.page.fill("#id_first_name", "Ewa")
     v.page.fill("#id_last_name", "Klawiaturowa")
     v.page.fill("#id_birth_date", "1990-03-12")
+    v.page.select_option("#id_sex", "female")  # no sex is chosen beforehand
     v.page.fill("#id_applied_on", day(0))
     # Tab from the first field reaches every field in reading order, each visibly focused, then the button.
     v.page.focus("#id_pesel")
