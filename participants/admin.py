@@ -22,6 +22,7 @@ from .models import (
     ENROLLMENT_TRANSITIONS,
     GOAL_TRANSITIONS,
     REFERRAL_TRANSITIONS,
+    SITUATION_AT_ENTRY,
     SOCIAL_CONTRACT_TRANSITIONS,
     ActionPlan,
     Attendance,
@@ -197,20 +198,7 @@ class EnrollmentAdmin(PeopleFilesMixin, TransitionAdminMixin, ScopedModelAdmin):
         (_("Referral"), {"fields": ["referred_by", "referred_on", "referral_contact"]}),
         (_("Dates"), {"fields": ["applied_on", "qualified_on", "started_on", "exit_on", "exit_reason"]}),
         (_("Eligibility (art. 1)"), {"fields": ["eligibility_categories", "benefit_exclusion"]}),
-        (
-            _("Situation at entry"),
-            {
-                "fields": [
-                    "education_level",
-                    "labour_market_status",
-                    "long_term_unemployed",
-                    "minority_or_migrant",
-                    "homeless",
-                    "disability",
-                    "other_disadvantage",
-                ]
-            },
-        ),
+        (_("Situation at entry"), {"fields": SITUATION_AT_ENTRY}),
         (_("Completion certificate"), {"fields": ["certificate_number", "certificate_issued_on"]}),
     ]
     # The status and its dates change only through the transitions, which check their rules.

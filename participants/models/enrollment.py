@@ -101,6 +101,18 @@ class EligibilityCategory(models.Model):
         return (self.code,)
 
 
+# What EU monitoring records of the person's situation when the stay begins.
+SITUATION_AT_ENTRY = [
+    "education_level",
+    "labour_market_status",
+    "long_term_unemployed",
+    "minority_or_migrant",
+    "homeless",
+    "disability",
+    "other_disadvantage",
+]
+
+
 class Enrollment(StateMachine, TimestampedModel):
     """A participant's stay in one club, from referral to exit, with the facts recorded at entry."""
 
@@ -116,13 +128,7 @@ class Enrollment(StateMachine, TimestampedModel):
             "referral_contact",
             "eligibility_categories",
             "benefit_exclusion",
-            "education_level",
-            "labour_market_status",
-            "long_term_unemployed",
-            "minority_or_migrant",
-            "homeless",
-            "disability",
-            "other_disadvantage",
+            *SITUATION_AT_ENTRY,
             "age_on_entry",
         ]
     }
