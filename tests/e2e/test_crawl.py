@@ -12,9 +12,12 @@ accounts stays within a few minutes on two cores. What axe finds is the template
 database, so CI crawls on SQLite only (the journeys run on both).
 """
 
+import gettext
+import importlib
 import json
 import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +25,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import RequestFactory
+from django.utils.translation import trans_real
 
 from demo.pilot import DEMO_ACCOUNTS
 
@@ -45,6 +49,30 @@ ONE_TEMPLATE = [
 ]
 
 
+# The English phrases of Django and the libraries the portal shows: any of them on a Polish page was
+# left untranslated. They are the msgids of the catalogues the libraries ship, the ones of two words or
+# more that begin with a capital, as headings, buttons and messages do.
+LIBRARIES = ["django", "auditlog", "axes", "import_export", "django_otp", "django_filters"]
+WORDS = re.compile(r"[A-Z][A-Za-z']*(?:[ ,'-]+[A-Za-z']+)+[.:?!]?")
+
+
+def english_phrases():
+    phrases = set()
+    for library in LIBRARIES:
+        root = Path(importlib.import_module(library).__file__).parent
+        for catalogue in root.glob("**/locale/*/LC_MESSAGES/django.mo"):
+            with catalogue.open("rb") as file:
+                msgids = gettext.GNUTranslations(file)._catalog
+            phrases |= {m for m in msgids if isinstance(m, str) and WORDS.fullmatch(m) and len(m) >= 10}
+    # A name Polish keeps as it is ("Nagłówek HTTP Accept") is no leftover.
+    polish = " ".join(str(text) for _key, text in trans_real.translation("pl")._catalog.items())
+    return {phrase for phrase in phrases if phrase not in polish}
+
+
+ENGLISH = english_phrases()
+VISIBLE_TEXT = "document.body.innerText"
+
+
 def kind(path):
     """The page's kind: its path with every key in it replaced (`/admin/clubs/club/N/change/`), and
     the workbench's pages of one template for every model (or transition) taken as one."""
@@ -61,12 +89,13 @@ def sample(path):
 
 
 def crawl(v, start):
-    """{path: (status, the page it was linked from, violations)} of the pages reached from `start`, and
-    the paths asked for (a path that redirects is asked for, and its target visited)."""
+    """{path: (status, the page it was linked from, violations)} of the pages reached from `start`, the
+    paths asked for (a path that redirects is asked for, and its target visited), and {path: English
+    sentences of Django or a library shown on it}."""
     origin = urlsplit(v.base)
     tabs = [v.page, v.page.context.new_page()]
     showing = [None, None]  # the path each tab shows, whose axe findings are still to be read
-    queue, kinds, visited, asked = list(start), {}, {}, set()
+    queue, kinds, visited, asked, english = list(start), {}, {}, set(), {}
     found_on = dict.fromkeys(start)
 
     def read_findings(tab):
@@ -90,6 +119,8 @@ def crawl(v, start):
             continue
         kinds[kind(final)] = kinds.get(kind(final), 0) + 1
         visited[final] = (response.status if response else None, found_on[path], None)
+        text = page.evaluate(VISIBLE_TEXT)
+        english[final] = sorted(phrase for phrase in ENGLISH if phrase in text)
         for href in page.evaluate(LINKS):
             link = urlsplit(href)
             if link.netloc != origin.netloc or link.scheme not in ("http", "https"):
@@ -104,7 +135,7 @@ def crawl(v, start):
     read_findings(0)
     read_findings(1)
     tabs[1].close()
-    return visited, asked
+    return visited, asked, {path: phrases for path, phrases in english.items() if phrases}
 
 
 def openable(username):
@@ -125,7 +156,7 @@ def test_every_page_a_role_reaches_passes_axe(crawl_data, visit, username):
     v = visit(f"crawl-{username}")
     started = time.monotonic()
     v.log_in(username)
-    visited, asked = crawl(v, ["/", "/admin/"])
+    visited, asked, english = crawl(v, ["/", "/admin/"])
     problems = [
         {"url": path, "status": status, "linked_from": source, "violations": violations}
         for path, (status, source, violations) in visited.items()
@@ -145,3 +176,4 @@ def test_every_page_a_role_reaches_passes_axe(crawl_data, visit, username):
     (SCREENSHOTS / f"crawl-{username}.json").write_text(report)
     assert not problems, report
     assert not missing, f"not reached: {missing}"
+    assert not english, f"English on the Polish pages: {json.dumps(english, indent=1)}"
