@@ -18,6 +18,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import InlineAdminFormSet
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
@@ -253,11 +254,40 @@ class KeyCheckingAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def may_open(user, obj):
+    """Whether `user` may open `obj`'s page in the workbench: they may view its kind, and it is in their scope."""
+    opts = obj._meta
+    if not any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("view", "change")):
+        return False
+    return restricted(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+django_admin_url = helpers.AdminReadonlyField.get_admin_url
+
+
+def admin_url_in_scope(self, remote_field, remote_obj):
+    """Django links a read-only foreign key to the related record's page whoever reads it, and gives the
+    field no request to ask; the form knows its reader (`viewer`), and a record they may not open is
+    named without a link."""
+    viewer = getattr(self.form, "viewer", None)
+    if viewer is None or may_open(viewer, remote_obj):
+        return django_admin_url(self, remote_field, remote_obj)
+    return str(remote_obj)
+
+
+helpers.AdminReadonlyField.get_admin_url = admin_url_in_scope
+
+
 class ScopedAdminMixin(KeyCheckingAdminMixin):
     """Rows from the user's scope, and of each row only the fields the user may see (`hidden_fields`)."""
 
     def get_queryset(self, request):
         return restricted(super().get_queryset(request), request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.viewer = request.user  # the class is made for this request
+        return form
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -644,6 +674,7 @@ class ScopedInlineMixin(ScopedAdminMixin):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.form.viewer = request.user  # the form's class is made for this request
         return type(formset.__name__, (formset,), {"user": request.user})
 
 

@@ -42,7 +42,7 @@ class OrganizationForm(forms.ModelForm):
         candidate = Organization(pk=self.instance.pk, name=data.get("name") or "")
         municipality = data.get("municipality")
         candidate.municipality_id = municipality.pk if municipality else None
-        similar = similar_organizations(candidate, Organization.objects.restrict(self.user))
+        similar = similar_organizations(candidate, Organization.objects.restrict(self.viewer))
         if similar and not data.get("confirm_not_duplicate"):
             raise forms.ValidationError(
                 _("Likely duplicate: %(names)s in the same municipality. Check, then confirm below to save.")
@@ -70,11 +70,6 @@ class OrganizationAdmin(PortalImportExportMixin, ScopedModelAdmin):
     inlines = [ContactPersonInline, OrganizationMembershipInline]
     form = OrganizationForm
     actions = ["merge_organizations"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     @admin.action(description=_("Merge two records of one organisation"), permissions=["change", "delete"])
     def merge_organizations(self, request, queryset):

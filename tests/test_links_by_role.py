@@ -45,3 +45,16 @@ def test_a_user_one_may_not_manage_shows_no_password_button(client):
     assert client.get(reverse("admin:auth_user_password_change", args=[other.pk])).status_code == 403
     page = client.get(reverse("admin:auth_user_change", args=[managed.pk])).content.decode()
     assert "../password/" in page
+
+
+def test_a_read_only_record_links_only_to_records_its_reader_may_open(client):
+    club = f.ClubFactory()
+    operator_page = reverse("admin:stakeholders_organization_change", args=[club.operator.pk])
+    club_page = reverse("admin:clubs_club_change", args=[club.pk])
+    client.force_login(staff(roles.KIS_INSTRUCTOR, level="club", region=club.region, club=club))
+    assert client.get(operator_page).status_code == 404
+    page = client.get(club_page).content.decode()
+    assert str(club.operator) in page and operator_page not in page
+    client.force_login(staff(roles.MINISTRY_ANALYST, level="national"))
+    assert client.get(operator_page).status_code == 200
+    assert operator_page in client.get(club_page).content.decode()
