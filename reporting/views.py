@@ -16,12 +16,12 @@ from ksr_portal.scoping import user_scope
 from networks.models import Region
 from participants.models import Enrollment
 
-from . import figures
+from . import figures, quality
 from .exports import csv_response, xlsx_response
 from .figures_cache import cached_figures
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
 from .periods import Period, months_back
-from .tables import legend, suppress
+from .tables import Table, legend, suppress
 
 # The voivodeships in their geographic arrangement: (column, row) of each tile.
 TILES = {
@@ -169,6 +169,13 @@ def dashboard(request):
 
     tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
     table, trend = tables
+    checks = quality.CHECKS
+    problems = cached_figures(
+        "quality",
+        (tuple(region.pk for region in regions), tuple(check.code for check in checks)),
+        lambda: quality.found_in_all(Enrollment.objects.filter(club__region__in=regions), checks, today),
+    )
+    problems_table = Table(_("Data quality"), [""], [("", [problems])])
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}
     else:
@@ -176,7 +183,7 @@ def dashboard(request):
     if request.GET.get("format") in ("csv", "xlsx") and not errors:
         return respond(request, "", title, tables, {}, regions, "pulpit")
     if suppressed_for(request.user):
-        for t in tables:
+        for t in [*tables, problems_table]:
             suppress(t)
     column = list(figures.MEASURES).index(measure)
     shown = {region.pk: table.cell(r, column) for r, region in enumerate(regions)}
@@ -217,7 +224,8 @@ def dashboard(request):
             "period": period,
             "table": table,
             "trend": trend,
-            "legend": legend(tables),
+            "legend": legend([*tables, problems_table]),
+            "problems": problems_table.cell(0, 0),
             "tiles": tiles,
             "bars": bars,
             "measures": figures.MEASURES,
@@ -229,3 +237,53 @@ def dashboard(request):
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+def data_quality(request):
+    """The records that contradict each other or lack what reports need: a club's staff get the records
+    they may see, linked to where each is fixed; a region's or the country's readers get counts per club
+    or region, over every check, as the other reports count."""
+    user = request.user
+    today = timezone.localdate()
+    regions = list(readable_regions(user))
+    scope = user_scope(user)
+    if not regions:
+        checks = quality.checks_for(user)
+        if not (checks and scope and scope.level == "club"):
+            raise Http404
+        records = quality.records(user, Enrollment.objects.restrict(user), checks, today)
+        context = {"title": _("Data quality: %(club)s") % {"club": scope.club}, "records": records}
+        return render(request, "reporting/quality.html", {"shown": quality.SHOWN, **context})
+    checks = quality.CHECKS
+    region = None
+    if request.GET.get("region"):
+        region = next((r for r in regions if r.terc == request.GET["region"]), None)
+        if region is None:
+            raise Http404
+        regions = [region]
+    enrollments = Enrollment.objects.filter(club__region__in=regions)
+    by_region = len(regions) > 1
+    if by_region:
+        places = regions
+        found = quality.counts(enrollments, checks, today, "club__region")
+    else:
+        places = list(Club.objects.filter(region=regions[0]).order_by(Polish("name")))
+        found = quality.counts(enrollments, checks, today, "club")
+    rows = [(str(place), found.get(place.pk, [0] * len(checks))) for place in places]
+    rows.append((_("Total"), [sum(values[i] for _label, values in rows) for i in range(len(checks))]))
+    table = Table(
+        _("Records to put right, by region") if by_region else _("Records to put right, by club"),
+        [check.label for check in checks],
+        rows,
+        total_row=True,
+    )
+    if suppressed_for(user):
+        suppress(table)
+    context = {
+        "title": _("Data quality: %(region)s") % {"region": regions[0]} if not by_region else _("Data quality"),
+        "table": table,
+        "legend": legend([table]),
+        "regions": regions if by_region else [],
+    }
+    return render(request, "reporting/quality.html", context)

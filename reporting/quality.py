@@ -1,0 +1,133 @@
+"""Data quality: records that contradict each other or lack what the reports need.
+
+Each check is a condition on the stays (enrollments) of the reader's scope, with the place where the
+record is put right. A check that reads fields or rows the reader may not see is not made for them.
+Readers who may see people get the records themselves, linked to where each is fixed; the others get
+counts per club or region, suppressed as every report is.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ksr_portal.scoping import hides_path, may_view
+from participants.choices import EligibilityCategoryCodeChoices, EnrollmentStatusChoices, YesNoRefusedChoices
+from participants.models import Enrollment, FollowUp, Outcome
+from participants.worklist import FOLLOW_UP_AFTER_DAYS
+
+LEFT = [EnrollmentStatusChoices.COMPLETED, EnrollmentStatusChoices.DROPPED_OUT]
+NOT_LEFT = [EnrollmentStatusChoices.CANDIDATE, EnrollmentStatusChoices.QUALIFIED, EnrollmentStatusChoices.ACTIVE]
+# What the EU indicators need of everyone who took part.
+EU_FIELDS = ["education_level", "labour_market_status", "minority_or_migrant", "homeless", "disability"]
+SHOWN = 50  # records listed per check
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    reads: tuple  # lookup paths from the enrollment the check reads
+    models: tuple  # models whose rows it reads
+
+    def condition(self, today):
+        return CONDITIONS[self.code](today)
+
+    def applies_to(self, user):
+        return all(may_view(user, model) for model in self.models) and not any(
+            hides_path(user, Enrollment, path) for path in self.reads
+        )
+
+
+def _follow_up_missing(today):
+    missing = Q()
+    for months, days in FOLLOW_UP_AFTER_DAYS.items():
+        done = FollowUp.objects.filter(outcome__enrollment=OuterRef("pk"), months_after=months)
+        missing |= Q(exit_on__lte=today - datetime.timedelta(days=days)) & ~Exists(done)
+    return Q(Exists(Outcome.objects.filter(enrollment=OuterRef("pk")))) & missing
+
+
+CONDITIONS = {
+    "disability_missing": lambda today: (
+        Q(
+            Exists(
+                Enrollment.eligibility_categories.through.objects.filter(
+                    enrollment=OuterRef("pk"), eligibilitycategory__code=EligibilityCategoryCodeChoices.DISABILITY
+                )
+            )
+        )
+        & ~Q(disability=YesNoRefusedChoices.YES)
+    ),
+    "exit_without_outcome": lambda today: (
+        Q(status__in=LEFT) & ~Q(Exists(Outcome.objects.filter(enrollment=OuterRef("pk"))))
+    ),
+    "outcome_while_staying": lambda today: (
+        Q(status__in=NOT_LEFT) & Q(Exists(Outcome.objects.filter(enrollment=OuterRef("pk"))))
+    ),
+    "follow_up_missing": _follow_up_missing,
+    "eu_fields_blank": lambda today: (
+        Q(started_on__isnull=False)
+        & ~Q(status=EnrollmentStatusChoices.TRANSFERRED)
+        & Q(*(Q(**{name: ""}) for name in EU_FIELDS), _connector=Q.OR)
+    ),
+}
+
+CHECKS = [
+    Check(
+        "disability_missing",
+        _("category 8 (disability) without a disability recorded"),
+        ("eligibility_categories", "disability"),
+        (Enrollment,),
+    ),
+    Check("exit_without_outcome", _("left the club, no outcome recorded"), (), (Enrollment, Outcome)),
+    Check("outcome_while_staying", _("outcome recorded for a stay that has not ended"), (), (Enrollment, Outcome)),
+    Check("follow_up_missing", _("follow-up due and not recorded"), (), (Enrollment, Outcome, FollowUp)),
+    Check("eu_fields_blank", _("EU indicator fields left blank"), tuple(EU_FIELDS), (Enrollment,)),
+]
+
+
+def checks_for(user):
+    return [check for check in CHECKS if check.applies_to(user)]
+
+
+def counts(enrollments, checks, today, by):
+    """{value of `by` (e.g. "club"): [number of records per check]} over `enrollments`, in one query."""
+    measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
+    grouped = enrollments.order_by().values(by).annotate(**measures)
+    return {row[by]: [row[check.code] for check in checks] for row in grouped}
+
+
+def fix_link(user, check, enrollment):
+    """Where the record is put right, if the reader may go there."""
+    if check.code == "exit_without_outcome":
+        if user.has_perm("participants.add_outcome"):
+            return reverse("admin:participants_outcome_add") + f"?enrollment={enrollment.pk}"
+        return None
+    if check.code in ("outcome_while_staying", "follow_up_missing"):
+        outcome = enrollment.outcome
+        if check.code == "follow_up_missing" and user.has_perm("participants.add_followup"):
+            return reverse("admin:participants_followup_add") + f"?outcome={outcome.pk}"
+        if user.has_perm("participants.change_outcome"):
+            return reverse("admin:participants_outcome_change", args=[outcome.pk])
+        return None
+    if user.has_perm("participants.change_enrollment"):
+        return reverse("admin:participants_enrollment_change", args=[enrollment.pk])
+    return None
+
+
+def records(user, enrollments, checks, today):
+    """[(check, count, [(enrollment, link)])] — the first `SHOWN` records of each check."""
+    found = []
+    for check in checks:
+        matching = enrollments.filter(check.condition(today))
+        listed = matching.select_related("participant", "club", "outcome").order_by("club__name", "pk")[:SHOWN]
+        found.append((check, matching.count(), [(e, fix_link(user, check, e)) for e in listed]))
+    return found
+
+
+def found_in_all(enrollments, checks, today):
+    """How many problems the checks find in `enrollments` (a record counts once per check it fails)."""
+    measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
+    return sum(enrollments.aggregate(**measures).values())
