@@ -52,6 +52,7 @@ def pages(username):
             ("participants:timeline", [done.participant_id]),
             ("participants:record", [done.participant_id]),
             ("participants:certificate", [done.pk]),
+            ("reporting:quality", []),
             *networks,
         ],
         "analityk": [
@@ -59,6 +60,7 @@ def pages(username):
             ("reporting:region", [club.region.terc]),
             ("reporting:annual", []),
             ("reporting:eu", []),
+            ("reporting:quality", []),
             *networks,
         ],
     }
