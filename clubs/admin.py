@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ksr_portal.admin import PortalImportExportMixin, ScopedModelAdmin, TransitionAdminMixin, YearListFilter
 from ksr_portal.widgets import DatePicker
 
-from .models import Activity, Club, Pillar, Service, StaffPosition
+from .models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from .resources import ActivityResource, ClubResource
 
 
@@ -105,3 +105,28 @@ class StaffPositionAdmin(ScopedModelAdmin):
     list_select_related = ["club"]
     search_fields = ["position", "club__name"]
     autocomplete_fields = ["club"]
+
+
+@admin.register(AnnualSettlement)
+class AnnualSettlementAdmin(ScopedModelAdmin):
+    list_display = ["club", "year", "subsidy_granted", "subsidy_spent", "subsidy_returned", "submitted_on"]
+    list_filter = ["year"]
+    list_select_related = ["club"]
+    search_fields = ["club__name"]
+    autocomplete_fields = ["club"]
+    fieldsets = [
+        (None, {"fields": ["club", "year"]}),
+        (
+            _("Subsidy settlement"),
+            {
+                "fields": [
+                    "subsidy_granted",
+                    "subsidy_granted_on",
+                    "subsidy_spent",
+                    "subsidy_returned",
+                    "subsidy_returned_on",
+                ]
+            },
+        ),
+        (_("Annual report"), {"fields": ["submitted_on"]}),
+    ]

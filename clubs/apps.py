@@ -12,4 +12,4 @@ class ClubsConfig(AppConfig):
         from . import models
 
         # Merges, closures and contact changes leave their provenance in the audit trail.
-        register_audited(models.Club, models.StaffPosition)
+        register_audited(models.Club, models.StaffPosition, models.AnnualSettlement)

@@ -8,17 +8,19 @@ built around the pilot clubs of the `pilot` fixture.
 
 import datetime
 import random
+from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.pl import nip, pesel
 
-from clubs.choices import ClubStatusChoices, PillarCodeChoices
-from clubs.models import Activity, Club, Pillar, Service
+from clubs.choices import ClubStatusChoices, EmploymentBasisChoices, PillarCodeChoices
+from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from ksr_portal import roles
 from ksr_portal.audit import log_bulk
 from ksr_portal.models import UserScope, UserScopeLevelChoices
@@ -193,6 +195,16 @@ def _save(obj, **m2m):
     return obj
 
 
+# A club's posts as the annual report lists them (no names kept).
+DEMO_STAFF = [
+    ("kierownik klubu", EmploymentBasisChoices.EMPLOYMENT_CONTRACT, Decimal("1.00")),
+    ("instruktor zawodu", EmploymentBasisChoices.CIVIL_LAW_CONTRACT, Decimal("0.50")),
+    ("psycholog", EmploymentBasisChoices.CIVIL_LAW_CONTRACT, Decimal("0.25")),
+    ("pracownik socjalny", EmploymentBasisChoices.SECONDMENT, Decimal("0.50")),
+    ("wolontariusz", EmploymentBasisChoices.VOLUNTEER, Decimal("0.20")),
+]
+
+
 class DemoData:
     def __init__(self, seed):
         self.rng = random.Random(seed)
@@ -220,8 +232,36 @@ class DemoData:
             partners = self.network(club, counts)
             enrollments = self.participants(club, counts)
             self.activities(club, partners, enrollments, counts)
+            self.staff_and_settlements(club, counts)
             counts["clubs"] += 1
         return counts
+
+    def staff_and_settlements(self, club, counts):
+        """The club's staff posts this year and last, the subsidy of both, and last year's report filed
+        (or not: a few clubs are late, so the region's list of submissions has gaps)."""
+        today = timezone.localdate()
+        this_year = today.year
+        for year in (this_year - 1, this_year):
+            for position, basis, fte in DEMO_STAFF:
+                _save(StaffPosition(club=club, year=year, position=position, employment_basis=basis, fte=fte))
+            granted = Decimal(self.rng.randrange(80, 160) * 1000)
+            settled = year < this_year
+            spent = (granted * Decimal(self.rng.randrange(88, 100)) / 100).quantize(Decimal("0.01"))
+            filed = datetime.date(year + 1, 3, 20 + counts["clubs"] % 10)
+            if not settled or counts["clubs"] % 3 == 2 or filed > today:
+                filed = None
+            _save(
+                AnnualSettlement(
+                    club=club,
+                    year=year,
+                    subsidy_granted=granted,
+                    subsidy_granted_on=datetime.date(year, 1, 15),
+                    subsidy_spent=spent if settled else (granted * Decimal("0.8")).quantize(Decimal("0.01")),
+                    subsidy_returned=granted - spent if settled else 0,
+                    subsidy_returned_on=datetime.date(year + 1, 1, 25) if settled and granted > spent else None,
+                    submitted_on=filed,
+                )
+            )
 
     def regional_network(self, region):
         network = Network.objects.filter(kind=NetworkKindChoices.REGIONAL, region=region).first()

@@ -81,6 +81,7 @@ NAMES = {
     "clubs.service": Name(FEMININE, pgettext_lazy("accusative", "catalogue service")),
     "clubs.club": Name(MASCULINE),
     "clubs.staffposition": Name(NEUTER),
+    "clubs.annualsettlement": Name(NEUTER),
     "clubs.activity": Name(PLURAL),
     "participants.eligibilitycategory": Name(FEMININE, pgettext_lazy("accusative", "eligibility category")),
     "participants.participant": Name(MASCULINE_PERSONAL, pgettext_lazy("accusative", "participant")),

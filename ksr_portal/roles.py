@@ -44,6 +44,7 @@ NETWORKS_READ = {
     "clubs.club": VIEW,
     "clubs.activity": VIEW,
     "clubs.staffposition": VIEW,
+    "clubs.annualsettlement": VIEW,
 }
 
 # role code: (group name, {"app_label.model": actions}). Group names are data, like region names, so
@@ -114,6 +115,7 @@ ROLES = {
             "stakeholders.contactperson": VIEW,
             "clubs.activity": ALL,
             "clubs.staffposition": ALL,
+            "clubs.annualsettlement": NO_DELETE,
             # Nobody deletes a person: what the law allows is anonymisation after retention.
             "participants.participant": (*NO_DELETE, "view_identity"),
             "participants.consent": NO_DELETE,

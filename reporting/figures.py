@@ -7,11 +7,12 @@ a person's characteristics at entry are taken from their earliest enrollment tha
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from clubs.choices import ClubStatusChoices
-from clubs.models import Activity, Club, Pillar, StaffPosition
+from clubs.choices import ClubStatusChoices, EmploymentBasisChoices
+from clubs.models import Activity, AnnualSettlement, Club, Pillar, StaffPosition
 from ksr_portal.collation import Polish
 from networks.models import Meeting, Network
 from participants.choices import (
@@ -399,9 +400,35 @@ def annual_club_report(clubs, year):
                 ],
             )
         )
+    settlements = {s.club_id: s for s in AnnualSettlement.objects.filter(club__in=clubs, year=year)}
+    money_rows, filed_rows = [], []
+    for club in clubs:
+        settled = settlements.get(club.pk)
+        money_rows.append(
+            (
+                str(club),
+                [settled.subsidy_granted, settled.subsidy_spent, settled.subsidy_returned] if settled else [0, 0, 0],
+            )
+        )
+        submitted = settled.submitted_on if settled else None
+        filed_rows.append((str(club), [date_format(submitted, "d.m.Y") if submitted else _("not submitted")]))
+    by_basis = {
+        row["employment_basis"]: row
+        for row in StaffPosition.objects.filter(club__in=clubs, year=year)
+        .values("employment_basis")
+        .annotate(n=Count("pk"), fte=Sum("fte"))
+        .order_by()
+    }
+    basis_rows = [
+        (label, [by_basis.get(basis, {}).get("n", 0), by_basis.get(basis, {}).get("fte") or 0])
+        for basis, label in EmploymentBasisChoices.choices
+    ]
     total = _("all clubs")
-    for rows in (work_rows, people_rows):
+    for rows in (work_rows, people_rows, money_rows, basis_rows):
         rows.append((total, [sum(r[1][i] for r in rows) for i in range(len(rows[0][1]))] if rows else []))
+    submitted = sum(1 for settled in settlements.values() if settled.submitted_on)
+    filed = _("%(submitted)d of %(clubs)d submitted") % {"submitted": submitted, "clubs": len(clubs)}
+    filed_rows.append((total, [filed]))
     return [
         Table(
             _("Staff and activities in %(year)s") % {"year": year},
@@ -410,16 +437,36 @@ def annual_club_report(clubs, year):
             people=False,
         ),
         Table(
+            _("Staff by basis of employment in %(year)s") % {"year": year},
+            [_("staff posts"), _("working time (FTE)")],
+            basis_rows,
+            people=False,
+            total_row=True,
+        ),
+        Table(
             _("Participants in %(year)s: by art. 1 category, reintegration effects and employment after leaving")
             % {"year": year},
             [
                 _("participants"),
-                *[_("category %(code)s") % {"code": code} for code in codes],
+                *[f"{code}. {label}" for code, label in EligibilityCategoryCodeChoices.choices],
                 _("achieved reintegration effects"),
                 _("took employment after leaving"),
             ],
             people_rows,
             total_row=True,
+        ),
+        Table(
+            _("Settlement of the subsidy for %(year)s (PLN)") % {"year": year},
+            [_("granted"), _("spent"), _("returned")],
+            money_rows,
+            people=False,
+            total_row=True,
+        ),
+        Table(
+            _("Annual report for %(year)s submitted to the voivode") % {"year": year},
+            [_("submitted on")],
+            filed_rows,
+            people=False,
         ),
     ]
 

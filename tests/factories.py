@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
-from clubs.models import Activity, Club, Pillar, Service, StaffPosition
+from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from demo.pilot import make_nip, make_pesel
 from ksr_portal.workflow import recording_history
 from networks.choices import (
@@ -295,6 +295,14 @@ class StaffPositionFactory(ModelFactory):
     position = "instruktor"
     employment_basis = "employment_contract"
     fte = 1
+
+
+class AnnualSettlementFactory(ModelFactory):
+    class Meta:
+        model = AnnualSettlement
+
+    club = factory.SubFactory(ClubFactory)
+    year = 2025
 
 
 class ActivityFactory(ModelFactory):

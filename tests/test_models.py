@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CheckConstraint
 
-from clubs.models import Pillar
+from clubs.models import AnnualSettlement, Pillar
 from ksr_portal.workflow import recording_history
 from networks.models import AnimationTeam, Network
 from participants.models import EligibilityCategory, Enrollment, Participant
@@ -723,5 +723,40 @@ def test_one_animation_team_per_region_but_many_regions():
 def test_pesel_typed_in_full_width_digits_is_refused():
     f.ParticipantFactory(pesel="44051401359", birth_date=datetime.date(1944, 5, 14), sex="male")
     duplicate = Participant(first_name="Jan", last_name="Kowalski", pesel="４４０５１４０１３５9", sex="male")
+    with pytest.raises(ValidationError):
+        duplicate.full_clean()
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"subsidy_granted": 100, "subsidy_spent": 90, "subsidy_returned": 20}, None),
+        ({"subsidy_granted": 100, "subsidy_spent": 80, "subsidy_returned": 20}, "subsidy_returned_on"),
+        ({"submitted_on": datetime.date(2025, 12, 31)}, "submitted_on"),
+        ({"submitted_on": datetime.date(2999, 1, 1)}, "submitted_on"),
+        ({"subsidy_granted": -1}, "subsidy_granted"),
+    ],
+)
+def test_an_annual_settlement_adds_up_and_is_filed_after_its_year(values, field):
+    settlement = AnnualSettlement(club=f.ClubFactory(), year=2025, **values)
+    with pytest.raises(ValidationError) as refused:
+        settlement.full_clean()
+    assert field in refused.value.message_dict if field else refused.value.message_dict
+    assert not AnnualSettlement.objects.exists()
+
+
+def test_an_annual_settlement_that_adds_up_is_kept():
+    settlement = AnnualSettlement(
+        club=f.ClubFactory(),
+        year=2025,
+        subsidy_granted=100,
+        subsidy_spent=80,
+        subsidy_returned=20,
+        subsidy_returned_on=datetime.date(2026, 1, 15),
+        submitted_on=datetime.date(2026, 3, 31),
+    )
+    settlement.full_clean()
+    settlement.save()
+    duplicate = AnnualSettlement(club=settlement.club, year=2025)
     with pytest.raises(ValidationError):
         duplicate.full_clean()

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 
 from ksr_portal import roles
 from ksr_portal.models import UserScope
-from participants.choices import EnrollmentStatusChoices
+from participants.choices import EligibilityCategoryCodeChoices, EnrollmentStatusChoices
 from reporting import figures
 from reporting.periods import Period
 from reporting.tables import Table, legend, suppress
@@ -178,11 +179,39 @@ def test_eu_indicators_by_sex(region):
 def test_annual_club_report_per_club_and_summed(region):
     f.StaffPositionFactory(club=region.clubs.first(), year=2026, fte=1)
     f.StaffPositionFactory(club=region.clubs.first(), year=2026, fte="0.5", employment_basis="volunteer")
-    work, people = figures.annual_club_report(region.clubs.all(), 2026)
+    first, second = region.clubs.order_by("name")
+    f.AnnualSettlementFactory(
+        club=first,
+        year=2026,
+        subsidy_granted=100000,
+        subsidy_spent=92500,
+        subsidy_returned=7500,
+        subsidy_returned_on=datetime.date(2027, 1, 20),
+        submitted_on=datetime.date(2027, 3, 30),
+    )
+    work, basis, people, money, filed = figures.annual_club_report(region.clubs.all(), 2026)
     assert work.rows[0][1][:2] == [2, 1.5] and work.rows[-1][1][0] == 2
+    assert dict(basis.rows) == {
+        "umowa o pracę": [1, 1],
+        "umowa cywilnoprawna": [0, 0],
+        "oddelegowanie przez podmiot prowadzący": [0, 0],
+        "wolontariusz": [1, Decimal("0.5")],
+        "wszystkie kluby": [2, Decimal("1.5")],
+    }
     participants = [values[0] for _label, values in people.rows]
     assert participants == [3, 2, 5]  # club one: Anna, Jan, Piotr; club two: Jan, Ewa; summed per club
     assert people.rows[1][1][-1] == 1  # Ewa took employment after leaving club two
+    assert people.columns[1:9] == [f"{code}. {label}" for code, label in EligibilityCategoryCodeChoices.choices]
+    assert money.rows == [
+        (str(first), [100000, 92500, 7500]),
+        (str(second), [0, 0, 0]),
+        ("wszystkie kluby", [100000, 92500, 7500]),
+    ]
+    assert filed.rows == [
+        (str(first), ["30.03.2027"]),
+        (str(second), ["nie złożono"]),
+        ("wszystkie kluby", ["złożono 1 z 2"]),
+    ]
 
 
 # --- pages, exports, access ------------------------------------------------------------------------------
@@ -235,7 +264,7 @@ def test_club_staff_see_their_own_figures_unsuppressed(client, region):
     club = region.clubs.first()
     client.force_login(user_with(roles.KIS_COORDINATOR, "club", region, club))
     page = client.get(reverse("reporting:annual"), {"rok": 2026})
-    people = page.context["tables"][1]
+    people = page.context["tables"][2]
     assert people.hidden == set() and [v[0] for _l, v in people.rows] == [3, 3]
 
 
