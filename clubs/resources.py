@@ -6,6 +6,7 @@ from ksr_portal.imports import (
     PortalResource,
     ScopedForeignKeyWidget,
     column,
+    date_in,
 )
 from networks.models import Municipality, Region
 from stakeholders.models import Organization
@@ -82,9 +83,8 @@ class ActivityResource(PortalResource):
         return activity.service.pillar.code
 
     def get_instance(self, instance_loader, row):
-        held_on = DateWidget().clean(row.get("data"))
         return Activity.objects.filter(
             club__registry_number=str(row.get("klub_numer_rejestru") or "").strip(),
-            held_on=held_on,
+            held_on=date_in(row, "data"),
             title=str(row.get("tytul") or "").strip(),
         ).first()
