@@ -402,6 +402,22 @@ class PortalResource(resources.ModelResource):
     def required_columns(self):
         return self.key_columns
 
+    def import_instance(self, instance, row, **kwargs):
+        """The row's columns; many-to-many ones too, which are saved after the row but checked with it."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.error_dict
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)  # looked up once: the widget keeps what it found
+                except ValueError as error:
+                    errors[field.attribute] = ValidationError(str(error))
+        if errors:
+            raise ValidationError(errors)
+
     def get_diff_class(self):
         return PreviewDiff
 

@@ -185,11 +185,8 @@ class ParticipantResource(PortalResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors |= error.error_dict
-        if "kategorie" in row:  # many-to-many columns are set once the enrollment is saved
-            try:
-                instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
-            except ValueError as error:
-                errors["kategorie"] = ValidationError(str(error))
+        if "kategorie" in row and "eligibility_categories" not in errors:  # set once the enrollment is saved
+            instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
         if errors:
             raise ValidationError(errors)
 
@@ -399,6 +396,12 @@ class AttendanceResource(PortalResource):
         if not instance.pk:
             instance.activity, instance.enrollment = self.locate(row, **kwargs)
         super().import_instance(instance, row, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # An activity or a stay that was not found is reported by its columns, not again as an empty field.
+        if import_validation_errors and (instance.activity_id is None or instance.enrollment_id is None):
+            raise ValidationError(import_validation_errors)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def dehydrate_club(self, attendance):
         return attendance.activity.club.registry_number
