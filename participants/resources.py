@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from clubs.models import Activity, Club
+from clubs.models import Activity
+from clubs.resources import ClubWidget, own_club_only
 from ksr_portal.audit import log_bulk
 from ksr_portal.changes import bulk_written
 from ksr_portal.imports import (
@@ -47,25 +48,6 @@ PERSON_COLUMNS = {
 
 def text(row, name):
     return str(row.get(name) or "").strip()
-
-
-class ClubWidget(ScopedForeignKeyWidget):
-    """The club by its registry number; for a user of one club, an empty cell (or no column) is their club."""
-
-    def __init__(self):
-        super().__init__(Club, "registry_number")
-
-    def clean(self, value, row=None, found=None, **kwargs):
-        scope = getattr(kwargs.get("user"), "scope", None)
-        if not str(value or "").strip() and scope is not None and scope.club_id:
-            return scope.club
-        return super().clean(value, row, found=found, **kwargs)
-
-
-def own_club_only(user):
-    """Whether `user` imports for their one club, so their files may leave the club out."""
-    scope = getattr(user, "scope", None)
-    return scope is not None and scope.club_id is not None
 
 
 def shown_person(enrollment):
@@ -350,7 +332,7 @@ ATTENDANCE_ALIASES = {
 class AttendanceResource(PortalResource):
     """Attendance at activities already in the portal: the club, the activity's date and title, the PESEL."""
 
-    club = column("klub_numer_rejestru", None)
+    club = column("klub_numer_rejestru", None, ClubWidget())
     held_on = column("data", None)
     title = column("tytul", None)
     pesel = column("pesel", None)
@@ -368,11 +350,11 @@ class AttendanceResource(PortalResource):
             held_on = DateWidget().clean(row.get("data"))
         except ValueError as error:
             raise ValidationError({"data": str(error)}) from error
-        activity = (
-            Activity.objects.restrict(user)
-            .filter(club__registry_number=text(row, "klub_numer_rejestru"), held_on=held_on, title=text(row, "tytul"))
-            .first()
-        )
+        try:
+            club = self.fields["club"].clean(row, user=user, found=self.found)
+        except ValueError as error:
+            raise ValidationError({"klub_numer_rejestru": str(error)}) from error
+        activity = Activity.objects.restrict(user).filter(club=club, held_on=held_on, title=text(row, "tytul")).first()
         if activity is None:
             raise ValidationError(_("No such activity of this club on that day in your scope; import it first."))
         enrollment = (
@@ -385,8 +367,12 @@ class AttendanceResource(PortalResource):
         return activity, enrollment
 
     def get_instance(self, instance_loader, row):
+        try:
+            club = self.fields["club"].clean(row, user=self.user, found=self.found)
+        except ValueError:
+            return None  # reported when the row is read
         return Attendance.objects.filter(
-            activity__club__registry_number=text(row, "klub_numer_rejestru"),
+            activity__club=club,
             activity__held_on=date_in(row, "data"),
             activity__title=text(row, "tytul"),
             enrollment__participant__pesel=text(row, "pesel"),

@@ -6,6 +6,7 @@ from ksr_portal.imports import (
     ScopedForeignKeyWidget,
     ScopedManyToManyWidget,
     column,
+    date_in,
 )
 from networks.models import Municipality, Network, Region
 
@@ -64,7 +65,7 @@ class MembershipResource(PortalResource):
     left_on = column("data_wystapienia", "left_on", DateWidget())
     agreement_signed_on = column("porozumienie_zawarte", "agreement_signed_on", DateWidget())
     agreement_valid_until = column("porozumienie_wazne_do", "agreement_valid_until", DateWidget())
-    key_columns = ("organizacja_nip", "siec")
+    key_columns = ("organizacja_nip", "siec", "data_przystapienia")
 
     class Meta(PortalResource.Meta):
         model = Membership
@@ -73,8 +74,10 @@ class MembershipResource(PortalResource):
         import_id_fields = []
 
     def get_instance(self, instance_loader, row):
-        return Membership.objects.filter(
+        memberships = Membership.objects.filter(
             organization__nip=str(row.get("organizacja_nip") or "").strip(),
             network__name=str(row.get("siec") or "").strip(),
-            left_on__isnull=True,
-        ).first()
+        )
+        # The one that began on the row's day, so that an ended membership stays itself; else the open one.
+        joined = date_in(row, "data_przystapienia")
+        return memberships.filter(joined_on=joined).first() or memberships.filter(left_on__isnull=True).first()
