@@ -4,8 +4,9 @@ Files: CSV in UTF-8 (with or without BOM) or Windows-1250, separated by semicolo
 Polish decimal commas and DD.MM.YYYY dates; or XLSX. Foreign keys by natural keys (TERC code, NIP,
 club registry number, PESEL), resolved only among what the importing user may see. Every row is
 checked by the model's own rules; a file with any bad row changes nothing (one transaction), and
-each error names the column, the value and the reason. Exports hold only the user's scope, and a
-cell a spreadsheet would run as a formula is neutralised.
+each error names the row as the spreadsheet numbers it, the column, the value and the reason
+(`problems`); `report` groups them by reason and `error_file` returns the rows with their errors.
+Exports hold only the user's scope, and a cell a spreadsheet would run as a formula is neutralised.
 """
 
 import csv

@@ -119,3 +119,9 @@ ADDRESSING_THE_READER = [
     ),
     gettext_noop("Forgotten your login credentials?"),
 ]
+
+# django-import-export's preview names a row's fate with a verb ("Zaktualizuj", "Usuń") where it means the row.
+IMPORT_EXPORT = [
+    gettext_noop("Update"),
+    gettext_noop("Skipped"),
+]

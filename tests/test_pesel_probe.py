@@ -71,6 +71,6 @@ def test_stored_values_are_shown_beside_the_files_for_a_person_enrolled_in_the_o
     f.EnrollmentFactory(participant=person, club=club, education_level="isced_1")
     client.force_login(coordinator(club))
     table = preview_table(client, row(ELSEWHERE, applied="01.02.2024"))
-    assert '<tr class="update">' in table
+    assert '<tr class="update">' in table and "Zmiana" in table and "Zaktualizuj" not in table
     # What is stored, struck out, beside what the file holds.
     assert re.search(r"<span>isced_</span><del[^>]*>1</del><ins[^>]*>2</ins>", table)
