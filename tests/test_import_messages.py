@@ -261,3 +261,11 @@ def test_the_error_file_of_an_xlsx_upload_is_an_xlsx_and_imports_again_once_corr
     sheet.parent.save(corrected)
     again = run(ParticipantResource, corrected.getvalue(), user, PortalXLSX)
     assert list(problems(again)) == [] and Participant.objects.count() == 2
+
+
+def test_an_error_file_too_large_for_a_link_is_not_offered_and_the_page_says_so(client, club, monkeypatch):
+    monkeypatch.setattr("ksr_portal.templatetags.imports.DATA_URL_LIMIT", 100)
+    client.force_login(coordinator(club))
+    body = import_page(client, participants_csv([TWO_PEOPLE[0].replace("17.02.2026", "wczoraj")])).content.decode()
+    assert "data:text/csv" not in body and "zbyt duży" in body
+    assert f"Kolumna „data_zgloszenia”: {BAD_DATE}" in body

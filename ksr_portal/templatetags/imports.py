@@ -7,6 +7,8 @@ from django import template
 from ksr_portal import imports
 
 register = template.Library()
+# Browsers open no longer address (Chromium's limit is 2 MB); a larger error file needs a page that serves it.
+DATA_URL_LIMIT = 2 * 1024 * 1024
 
 
 @register.inclusion_tag("ksr_portal/import_errors.html")
@@ -20,7 +22,8 @@ def import_errors(result, download=None):
     file_format = getattr(result.dataset, "file_format", None) or imports.PortalCSV()
     if download is None and found.groups:
         data = base64.b64encode(imports.error_file(result)).decode()
-        download = f"data:{file_format.get_content_type()};base64,{data}"
+        url = f"data:{file_format.get_content_type()};base64,{data}"
+        download = url if len(url) <= DATA_URL_LIMIT else None
     return {
         "report": found,
         "download": download,
