@@ -4,6 +4,7 @@ changes exactly that value, in CSV and in XLSX: the files carry what is needed t
 import datetime
 
 import pytest
+import tablib
 from django.contrib import admin
 from django.forms.models import model_to_dict
 
@@ -114,3 +115,26 @@ def test_a_changed_cell_changes_exactly_that_value(world, resource_class, file_f
     after = stored(resource_class)
     (changed,) = [pk for pk in before if after[pk] != before[pk]]
     assert after[changed] == before[changed] | {field: value}
+
+
+ODD_CELLS = ["", "x" * 300, "31.02.2026", "-1", "=1+1", "tak, nie", "0" * 11]
+
+
+@pytest.mark.parametrize("resource_class", RESOURCES, ids=lambda resource_class: resource_class.__name__)
+def test_any_cell_of_an_exported_file_changed_to_anything_gets_a_message_never_a_fault(world, resource_class):
+    """Every column of every resource, given values of the wrong kind: what is wrong is told of the row that
+    holds it, and no fault is left to a traceback."""
+    user = user_for(resource_class, world)
+    model = resource_class._meta.model
+    exported = resource_class().export(queryset=model.objects.restrict(user).order_by("pk"))
+    for column in exported.headers:
+        for cell in ODD_CELLS:
+            changed = tablib.Dataset(*exported, headers=exported.headers)
+            row = list(changed[0])
+            row[changed.headers.index(column)] = cell
+            del changed[0]
+            changed.insert(0, row)
+            result = resource_class().import_data(changed, user=user, dry_run=True, use_transactions=True)
+            found = list(problems(result))
+            assert not result.error_rows and not result.base_errors, (column, cell, [str(p) for p in found])
+            assert all(problem.line == 2 for problem in found), (column, cell, [str(p) for p in found])
