@@ -269,3 +269,12 @@ def test_an_error_file_too_large_for_a_link_is_not_offered_and_the_page_says_so(
     body = import_page(client, participants_csv([TWO_PEOPLE[0].replace("17.02.2026", "wczoraj")])).content.decode()
     assert "data:text/csv" not in body and "zbyt duży" in body
     assert f"Kolumna „data_zgloszenia”: {BAD_DATE}" in body
+
+
+def test_the_import_pages_speak_of_the_files_columns_and_rows_in_polish(client, club):
+    client.force_login(coordinator(club))
+    form = client.get(reverse("admin:participants_enrollment_import")).content.decode()
+    assert "Plik może mieć następujące kolumny:" in form and "pesel, imie, nazwisko" in form
+    preview = import_page(client, participants_csv(TWO_PEOPLE)).content.decode()
+    assert "Poniżej podgląd wszystkich wierszy pliku do zaimportowania." in preview
+    assert "przykładowe" not in preview and "Zaktualizuj" not in preview
