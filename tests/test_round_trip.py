@@ -36,7 +36,8 @@ def stored(resource_class):
 @pytest.fixture
 def world():
     """Rows of every kind in one club of one region, as the pilot has them: clubs without a registry number,
-    a membership that ended and the same organisation's open one, a finished stay and a stay of the same person."""
+    a membership that ended and the same organisation's open one, a member without a NIP, a finished stay
+    and a stay of the same person."""
     region = f.RegionFactory(terc="26")
     club = f.ClubFactory(region=region)
     second = f.ClubFactory(region=region, registry_number="KIS/26/002")
@@ -44,6 +45,7 @@ def world():
     network = f.LocalNetworkFactory(region=region, name="LSR Kielce")
     f.MembershipFactory(network=network, organization=club.operator, joined_on=datetime.date(2024, 3, 1))
     f.MembershipFactory(network=network, organization=club.operator, left_on=datetime.date(2023, 5, 1))
+    f.MembershipFactory(network=network, organization=f.OrganizationFactory(region=region, nip="", name="Biblioteka"))
     f.MeetingFactory(network=network, topic="Oferta partnerów")
     person = f.ParticipantFactory()
     f.EnrollmentFactory(club=club, participant=person, completed=True)
