@@ -6,6 +6,7 @@ from ksr_portal.imports import (
     PortalResource,
     ScopedForeignKeyWidget,
     column,
+    date_in,
 )
 from networks.models import Municipality, Region
 from stakeholders.models import Organization
@@ -15,7 +16,7 @@ from .models import Activity, Club, Service
 
 
 class ClubResource(PortalResource):
-    """Clubs, matched on the number of the voivode's registry."""
+    """Clubs, matched on the number of the voivode's registry, or by name in their municipality before they have one."""
 
     registry_number = column("numer_rejestru", "registry_number")
     name = column("nazwa", "name")
@@ -43,10 +44,43 @@ class ClubResource(PortalResource):
             "postal_code", "town", "email", "phone", "created_on", "activity_started_on", "registered_on",
             "status", "under_mayor_auspices", "grant_amount",
         ]  # fmt: skip
-        import_id_fields = ["registry_number"]
+        import_id_fields = []
 
     def required_columns(self):
         return ("numer_rejestru", "nazwa", "wojewodztwo_terc", "gmina_terc")
+
+    def get_instance(self, instance_loader, row):
+        number = str(row.get("numer_rejestru") or "").strip()
+        club = Club.objects.filter(registry_number=number).first() if number else None
+        # A club not yet in the voivode's registry (as the pilot's were) by its name in its municipality;
+        # so is one whose number the row gives it for the first time.
+        return (
+            club
+            or Club.objects.filter(
+                registry_number="",
+                name=str(row.get("nazwa") or "").strip(),
+                municipality__terc=str(row.get("gmina_terc") or "").strip(),
+            ).first()
+        )
+
+
+class ClubWidget(ScopedForeignKeyWidget):
+    """The club by its registry number; for a user of one club, an empty cell (or no column) is their club."""
+
+    def __init__(self):
+        super().__init__(Club, "registry_number")
+
+    def clean(self, value, row=None, found=None, **kwargs):
+        scope = getattr(kwargs.get("user"), "scope", None)
+        if not str(value or "").strip() and scope is not None and scope.club_id:
+            return scope.club
+        return super().clean(value, row, found=found, **kwargs)
+
+
+def own_club_only(user):
+    """Whether `user` imports for their one club, so their files may leave the club out."""
+    scope = getattr(user, "scope", None)
+    return scope is not None and scope.club_id is not None
 
 
 class ServiceWidget(ScopedForeignKeyWidget):
@@ -63,7 +97,7 @@ class ServiceWidget(ScopedForeignKeyWidget):
 class ActivityResource(PortalResource):
     """Activities of clubs, matched on the club, the date and the title."""
 
-    club = column("klub_numer_rejestru", "club", ScopedForeignKeyWidget(Club, "registry_number"))
+    club = column("klub_numer_rejestru", "club", ClubWidget())
     pillar = column("filar", None)
     service = column("usluga", "service", ServiceWidget())
     provider = column("realizator_nip", "provider", ScopedForeignKeyWidget(Organization, "nip"))
@@ -82,9 +116,12 @@ class ActivityResource(PortalResource):
         return activity.service.pillar.code
 
     def get_instance(self, instance_loader, row):
-        held_on = DateWidget().clean(row.get("data"))
+        try:
+            club = self.fields["club"].clean(row, user=self.user, found=self.found)
+        except ValueError:
+            return None  # reported when the row is read
         return Activity.objects.filter(
-            club__registry_number=str(row.get("klub_numer_rejestru") or "").strip(),
-            held_on=held_on,
+            club=club,
+            held_on=date_in(row, "data"),
             title=str(row.get("tytul") or "").strip(),
         ).first()

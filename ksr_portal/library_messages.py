@@ -119,3 +119,16 @@ ADDRESSING_THE_READER = [
     ),
     gettext_noop("Forgotten your login credentials?"),
 ]
+
+# django-import-export's pages: its preview names a row's fate with a verb ("Zaktualizuj") where it means the
+# row, speaks of fields and of "sample data" where it shows the file's columns and every row, and leaves the
+# export page's list of columns untranslated.
+IMPORT_EXPORT = [
+    gettext_noop("Update"),
+    gettext_noop("Skipped"),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the results, click 'Confirm import'"
+    ),
+]

@@ -1,4 +1,4 @@
-from ksr_portal.imports import ChoiceWidget, DateWidget, PortalResource, ScopedForeignKeyWidget, column
+from ksr_portal.imports import ChoiceWidget, DateWidget, PortalResource, ScopedForeignKeyWidget, column, date_in
 
 from .choices import MeetingKindChoices
 from .models import Meeting, Network
@@ -23,6 +23,6 @@ class MeetingResource(PortalResource):
     def get_instance(self, instance_loader, row):
         return Meeting.objects.filter(
             network__name=str(row.get("siec") or "").strip(),
-            held_on=DateWidget().clean(row.get("data")),
+            held_on=date_in(row, "data"),
             topic=str(row.get("temat") or "").strip(),
         ).first()

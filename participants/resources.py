@@ -4,10 +4,12 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from clubs.models import Activity, Club
+from clubs.models import Activity
+from clubs.resources import ClubWidget, own_club_only
 from ksr_portal.audit import log_bulk
 from ksr_portal.changes import bulk_written
 from ksr_portal.imports import (
+    ROW,
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
@@ -15,6 +17,7 @@ from ksr_portal.imports import (
     ScopedForeignKeyWidget,
     ScopedManyToManyWidget,
     column,
+    date_in,
 )
 from networks.models import Municipality
 from stakeholders.models import Organization
@@ -32,30 +35,19 @@ from .registration import person_of_pesel
 SEX_WIDGET = ChoiceWidget(
     ParticipantSexChoices.choices, aliases={"K": ParticipantSexChoices.FEMALE, "M": ParticipantSexChoices.MALE}
 )
-PERSON_COLUMNS = {"pesel": "pesel", "imie": "first_name", "nazwisko": "last_name", "plec": "sex"}
+# The person's fields and the columns that give them.
+PERSON_COLUMNS = {
+    "pesel": "pesel",
+    "first_name": "imie",
+    "last_name": "nazwisko",
+    "sex": "plec",
+    "birth_date": "data_urodzenia",
+    "municipality": "gmina_terc",
+}
 
 
 def text(row, name):
     return str(row.get(name) or "").strip()
-
-
-class ClubWidget(ScopedForeignKeyWidget):
-    """The club by its registry number; for a user of one club, an empty cell (or no column) is their club."""
-
-    def __init__(self):
-        super().__init__(Club, "registry_number")
-
-    def clean(self, value, row=None, found=None, **kwargs):
-        scope = getattr(kwargs.get("user"), "scope", None)
-        if not str(value or "").strip() and scope is not None and scope.club_id:
-            return scope.club
-        return super().clean(value, row, found=found, **kwargs)
-
-
-def own_club_only(user):
-    """Whether `user` imports for their one club, so their files may leave the club out."""
-    scope = getattr(user, "scope", None)
-    return scope is not None and scope.club_id is not None
 
 
 def shown_person(enrollment):
@@ -115,10 +107,8 @@ class ParticipantResource(PortalResource):
         return ("pesel", "imie", "nazwisko", "plec", *club, "data_zgloszenia")
 
     def before_import(self, dataset, **kwargs):
-        self.user = kwargs.get("user")
         if own_club_only(self.user) and "klub_numer_rejestru" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="klub_numer_rejestru")
-        super().before_import(dataset, **kwargs)
         pesels = sorted({str(pesel or "").strip() for pesel in dataset["pesel"]} - {""})
         self.people, self.open_enrollments = {}, {}
         for start in range(0, len(pesels), 1000):
@@ -162,10 +152,7 @@ class ParticipantResource(PortalResource):
         stay = text(row, "id_pobytu")
         if stay and (instance.pk is None or instance.participant.pesel != text(row, "pesel")):
             raise ValidationError(
-                {
-                    "id_pobytu": _("„%(value)s” is no stay of this person in your scope; leave it empty for a new one.")
-                    % {"value": stay}
-                }
+                {"id_pobytu": _("no stay of this person in your scope; leave it empty for a new one.")}
             )
         errors = {}
         try:
@@ -175,16 +162,13 @@ class ParticipantResource(PortalResource):
             if instance.pk is None:
                 instance.participant = person
         except ValidationError as error:
-            errors["participant"] = error
+            errors |= error.error_dict
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors |= error.error_dict
-        if "kategorie" in row:  # many-to-many columns are set once the enrollment is saved
-            try:
-                instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
-            except ValueError as error:
-                errors["eligibility_categories"] = ValidationError(str(error))
+        if "kategorie" in row and "eligibility_categories" not in errors:  # set once the enrollment is saved
+            instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
         if errors:
             raise ValidationError(errors)
 
@@ -196,27 +180,37 @@ class ParticipantResource(PortalResource):
         """
         pesel = text(row, "pesel")
         if not pesel:
-            raise ValidationError(_("column „pesel”: a person without a PESEL is registered on the registration page."))
-        municipality = text(row, "gmina_terc")
+            raise ValidationError({"pesel": _("a person without a PESEL is registered on the registration page.")})
+        errors = {}
+
+        def cell(column, widget):
+            try:
+                return widget.clean(row.get(column), row, **kwargs) if text(row, column) else None
+            except ValueError as error:
+                errors[column] = [str(error)]
+
         typed = Participant(
             pesel=pesel,
             first_name=text(row, "imie"),
             last_name=text(row, "nazwisko"),
-            sex=SEX_WIDGET.clean(row.get("plec")),
-            birth_date=DateWidget().clean(row.get("data_urodzenia")),
-            municipality=ScopedForeignKeyWidget(Municipality, "terc").clean(municipality, row, **kwargs)
-            if municipality
-            else None,
+            sex=cell("plec", SEX_WIDGET) or "",
+            birth_date=cell("data_urodzenia", DateWidget()),
+            municipality=cell("gmina_terc", ScopedForeignKeyWidget(Municipality, "terc")),
         )
         try:
             # The row's values are checked before the PESEL is looked up, alike for a known and an
             # unknown one; the municipality was found by its code, and the one check constraint, a
             # known sex, is the field's choices. The PESEL's uniqueness is the database's to keep.
-            typed.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
+            typed.full_clean(
+                exclude=["municipality", *(name for name, column in PERSON_COLUMNS.items() if column in errors)],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
-            raise ValidationError(
-                "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
-            ) from error
+            for name, messages in error.message_dict.items():
+                errors.setdefault(PERSON_COLUMNS.get(name, ROW), []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
         holders = self.people.setdefault(pesel, [])
         existing = person_of_pesel(holders, typed)
         if existing:
@@ -224,8 +218,7 @@ class ParticipantResource(PortalResource):
         try:
             different = BooleanWidget().clean(row.get("inna_osoba"))
         except ValueError as error:
-            message = _("column „%(column)s”: %(error)s") % {"column": "inna_osoba", "error": error}
-            raise ValidationError(message) from error
+            raise ValidationError({"inna_osoba": str(error)}) from error
         names = (typed.first_name.casefold(), typed.last_name.casefold(), typed.birth_date)
         if not different and names in self.namesakes:
             raise ValidationError(
@@ -339,7 +332,7 @@ ATTENDANCE_ALIASES = {
 class AttendanceResource(PortalResource):
     """Attendance at activities already in the portal: the club, the activity's date and title, the PESEL."""
 
-    club = column("klub_numer_rejestru", None)
+    club = column("klub_numer_rejestru", None, ClubWidget())
     held_on = column("data", None)
     title = column("tytul", None)
     pesel = column("pesel", None)
@@ -353,12 +346,15 @@ class AttendanceResource(PortalResource):
 
     def locate(self, row, **kwargs):
         user = kwargs.get("user")
-        held_on = DateWidget().clean(row.get("data"))
-        activity = (
-            Activity.objects.restrict(user)
-            .filter(club__registry_number=text(row, "klub_numer_rejestru"), held_on=held_on, title=text(row, "tytul"))
-            .first()
-        )
+        try:
+            held_on = DateWidget().clean(row.get("data"))
+        except ValueError as error:
+            raise ValidationError({"data": str(error)}) from error
+        try:
+            club = self.fields["club"].clean(row, user=user, found=self.found)
+        except ValueError as error:
+            raise ValidationError({"klub_numer_rejestru": str(error)}) from error
+        activity = Activity.objects.restrict(user).filter(club=club, held_on=held_on, title=text(row, "tytul")).first()
         if activity is None:
             raise ValidationError(_("No such activity of this club on that day in your scope; import it first."))
         enrollment = (
@@ -367,16 +363,17 @@ class AttendanceResource(PortalResource):
             .first()
         )
         if enrollment is None:
-            raise ValidationError(
-                _("PESEL „%(pesel)s”: nobody of that PESEL was actively enrolled in the club on that day.")
-                % {"pesel": text(row, "pesel")}
-            )
+            raise ValidationError({"pesel": _("nobody of this PESEL was actively enrolled in the club on that day.")})
         return activity, enrollment
 
     def get_instance(self, instance_loader, row):
+        try:
+            club = self.fields["club"].clean(row, user=self.user, found=self.found)
+        except ValueError:
+            return None  # reported when the row is read
         return Attendance.objects.filter(
-            activity__club__registry_number=text(row, "klub_numer_rejestru"),
-            activity__held_on=DateWidget().clean(row.get("data")),
+            activity__club=club,
+            activity__held_on=date_in(row, "data"),
             activity__title=text(row, "tytul"),
             enrollment__participant__pesel=text(row, "pesel"),
         ).first()
@@ -385,6 +382,12 @@ class AttendanceResource(PortalResource):
         if not instance.pk:
             instance.activity, instance.enrollment = self.locate(row, **kwargs)
         super().import_instance(instance, row, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # An activity or a stay that was not found is reported by its columns, not again as an empty field.
+        if import_validation_errors and (instance.activity_id is None or instance.enrollment_id is None):
+            raise ValidationError(import_validation_errors)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def dehydrate_club(self, attendance):
         return attendance.activity.club.registry_number

@@ -17,7 +17,7 @@ from clubs.models import Club
 from clubs.resources import ActivityResource, ClubResource
 from demo.pilot import make_nip, make_pesel
 from ksr_portal import roles
-from ksr_portal.imports import PortalCSV, PortalXLSX, ScopedForeignKeyWidget
+from ksr_portal.imports import PortalCSV, PortalXLSX, ScopedForeignKeyWidget, problems
 from ksr_portal.models import UserScope
 from networks.resources import MeetingResource
 from participants.models import Attendance, EligibilityCategory, Enrollment, Participant
@@ -63,12 +63,7 @@ def run(resource_class, raw, user, file_format=PortalCSV, dry_run=False):
 
 
 def errors_of(result):
-    texts = [str(e.error) for e in result.base_errors]
-    for row in result.invalid_rows:
-        texts += [f"{row.number}: {field}: {' '.join(messages)}" for field, messages in row.error_dict.items()]
-    for number, row_errors in result.row_errors():
-        texts += [f"{number}: {error.error}" for error in row_errors]
-    return texts
+    return [str(problem) for problem in problems(result)]
 
 
 TWO_PEOPLE = [
@@ -180,9 +175,11 @@ def test_a_file_with_one_bad_row_changes_nothing_and_the_error_names_row_column_
     bad = f"{PESEL_B[:-1]}0;Adam;Błędny;male;;KIS/26/001;31.02.2026;;5"
     result = run(ParticipantResource, participants_csv([*TWO_PEOPLE, bad]), coordinator(club))
     assert result.has_errors() or result.has_validation_errors()
-    messages = " ".join(errors_of(result))
-    assert "3:" in messages  # the third row
-    assert "data_zgloszenia" in messages and "31.02.2026" in messages and "DD.MM.RRRR" in messages
+    assert errors_of(result) == [
+        f"Wiersz 4: kolumna „pesel”, wartość „{PESEL_B[:-1]}0”: PESEL {PESEL_B[:-1]}0 ma błędną cyfrę kontrolną: "
+        "sprawdź, czy nie pomylono cyfry.",
+        "Wiersz 4: kolumna „data_zgloszenia”, wartość „31.02.2026”: to nie jest data: wpisz ją jako DD.MM.RRRR.",
+    ]
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
@@ -193,7 +190,10 @@ def test_sex_as_on_polish_forms_and_an_unknown_one_listed_with_labels(club):
     new_pesel = make_pesel(datetime.date(1990, 3, 3), male=False, serial=13)
     unknown = TWO_PEOPLE[0].replace(PESEL_A, new_pesel).replace(";kobieta;", ";X;")
     messages = " ".join(errors_of(run(ParticipantResource, participants_csv([unknown]), coordinator(club))))
-    assert "„X” nie jest żadną z wartości: female (kobieta), male (mężczyzna)" in messages
+    assert messages == (
+        "Wiersz 2: kolumna „plec”, wartość „X”: to nie jest żadna z dozwolonych wartości: female (kobieta), "
+        "male (mężczyzna), non_binary (osoba niebinarna)."
+    )
 
 
 def test_a_pesel_with_a_wrong_check_digit_is_reported(club):
@@ -210,7 +210,7 @@ def test_a_pesel_with_a_wrong_check_digit_is_reported(club):
         (b"", "pusty"),
         (b"nazwa;typ;wojewodztwo_terc\nFundacja;A;26\n", "brakuje kolumn"),
         ((HEADER + "\n").encode(), "nie ma wierszy"),
-        (participants_csv([TWO_PEOPLE[0], TWO_PEOPLE[0]]), "powtarza wiersz 2"),
+        (participants_csv([TWO_PEOPLE[0], TWO_PEOPLE[0]]), "Wiersz 3: kolumna „pesel”"),
         (participants_csv([TWO_PEOPLE[0]]).replace(b"kategorie", b"kolor_oczu"), "Nieznane kolumny"),
         ("pesel;imie\n1;2\n".encode("utf-16"), "UTF-8"),
     ],
@@ -284,14 +284,18 @@ def test_a_referral_dated_after_the_application_is_refused(club):
     header = "pesel;imie;nazwisko;plec;klub_numer_rejestru;data_zgloszenia;data_skierowania"
     raw = f"{header}\n{PESEL_A};Łucja;Żółkiewska;kobieta;KIS/26/001;17.02.2026;18.02.2026".encode()
     result = run(ParticipantResource, raw, coordinator(club))
-    assert errors_of(result) == ["1: data_skierowania: Skierowanie nie może mieć daty późniejszej niż zgłoszenie."]
+    assert errors_of(result) == [
+        "Wiersz 2: kolumna „data_skierowania”, wartość „18.02.2026”: Skierowanie nie może mieć daty późniejszej "
+        "niż zgłoszenie."
+    ]
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
 def test_an_empty_club_cell_is_reported_in_its_row_to_someone_of_no_one_club(club):
     rows = [TWO_PEOPLE[0], TWO_PEOPLE[1].replace("KIS/26/001", "")]
     result = run(ParticipantResource, participants_csv(rows), f.UserFactory(is_staff=True, is_superuser=True))
-    assert [text.split(":")[:2] for text in errors_of(result)] == [["2", " klub_numer_rejestru"]]
+    (message,) = errors_of(result)
+    assert message.startswith("Wiersz 3: kolumna „klub_numer_rejestru” (pusta): ")
     assert not Participant.objects.exists() and not Enrollment.objects.exists()
 
 
