@@ -287,7 +287,10 @@ def column(name, attribute, widget=None, **kwargs):
 
 
 class PreviewDiff(resources.Diff):
-    """The preview's values as the export writes them, so that it shows a new person's PESEL and name."""
+    """The preview's values as the export writes them, so that it shows a new person's PESEL and name.
+
+    The import that writes computes them too: its job compares them with the preview's (ksr_portal/jobs.py).
+    """
 
     def __init__(self, resource, instance, new):
         self.left, self.right, self.new = self.values(resource, instance), [], new
@@ -297,8 +300,6 @@ class PreviewDiff(resources.Diff):
 
     @staticmethod
     def values(resource, instance):
-        if not resource.previewing:  # the import that writes shows no rows, only counts
-            return []
         values = []
         for field in resource.get_import_fields():
             try:
@@ -313,7 +314,6 @@ class PortalResource(resources.ModelResource):
 
     # Columns that together identify a row in the file; a second row with the same key is refused.
     key_columns = ()
-    previewing = True
 
     class Meta:
         abstract = True
@@ -373,7 +373,6 @@ class PortalResource(resources.ModelResource):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["found"] = self.found = {}
-        self.previewing = kwargs.get("dry_run", False)
         return super().import_data(dataset, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
