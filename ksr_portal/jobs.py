@@ -184,8 +184,18 @@ def failed(result):
 
 
 def fingerprint(result):
-    """What the import would write: each row's kind and its values beside the stored ones."""
-    rows = [(row.import_type, [str(cell) for cell in row.diff or ()]) for row in result.rows]
+    """What the import would write: each row's kind and, for a stored row, its values beside the stored ones.
+
+    A new row is written from the file alone; its values after saving may hold what the database gives
+    (a key from a sequence, which a rolled-back preview used up), so only its kind counts.
+    """
+    rows = [
+        (
+            row.import_type,
+            [] if row.import_type == RowResult.IMPORT_TYPE_NEW else [str(cell) for cell in row.diff or ()],
+        )
+        for row in result.rows
+    ]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
