@@ -355,6 +355,7 @@ def main():
     if args.measure:
         print(json.dumps(measure(args.measure, args.runs, args.import_only)))
         return
+    RESULTS.mkdir(parents=True, exist_ok=True)
     if args.import_only:
         url = prepare("pilot")
         command = [sys.executable, __file__, "--measure", "pilot", "--import-only"]
@@ -362,7 +363,6 @@ def main():
         output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
         print(imports(json.loads(output.strip().splitlines()[-1])))
         return
-    RESULTS.mkdir(parents=True, exist_ok=True)
     vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     data = {"load clients": args.load_clients}
     for scale in SCALES:

@@ -139,6 +139,17 @@ def test_a_garbled_file_is_refused_on_its_page_in_polish(client, club):
     assert confirm(client, job).status_code == 200 and not Participant.objects.exists()
 
 
+def test_a_file_with_a_bad_row_is_refused_with_the_rows_error_on_its_page(client, club):
+    client.force_login(coordinator(club))
+    bad = TWO_PEOPLE[1].replace("2026-02-18", "31.02.2026")
+    job = upload(client, participants_csv([TWO_PEOPLE[0], bad]))
+    shown = page(client, job).content.decode()
+    job.refresh_from_db()
+    assert job.status == "invalid" and job.fingerprint == "" and job.rows_validated == 2
+    assert "31.02.2026" in shown and "DD.MM.RRRR" in shown and "Potwierdź import" not in shown
+    assert not Participant.objects.exists()
+
+
 def test_of_two_overlapping_files_the_second_is_told_the_truth_and_writes_nothing(client, club):
     first_user, second_user = coordinator(club), coordinator(club)
     third = f"{PESEL_C};Piotr;Nowak;M;;KIS/26/001;19.02.2026;;5"
