@@ -367,6 +367,8 @@ class PortalResource(resources.ModelResource):
             result.validation_error = ValidationError(
                 {columns.get(name, name): messages for name, messages in error.error_dict.items()}
             )
+        if kwargs.get("progress") is not None:  # a job counting its rows (ksr_portal/jobs.py)
+            kwargs["progress"](kwargs["row_number"])
         return result
 
     def import_data(self, dataset, **kwargs):

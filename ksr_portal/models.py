@@ -284,7 +284,7 @@ class ImportJob(StateMachine, TimestampedModel):
         self._step("confirm", confirmed_at=timezone.now(), message="")
 
     def start_writing(self):
-        self._step("start_writing")
+        self._step("start_writing", rows_validated=0)  # the rows are validated again as they are written
 
     def finish(self, totals, held_before, held_after):
         """Imported: what was written and what the scope holds; the preview and the file are not kept."""

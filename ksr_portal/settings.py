@@ -97,6 +97,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "ksr_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite writes one transaction at a time: while the worker writes an import, a request's write (its
+    # session) waits for it to end rather than fail after SQLite's default 5 seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 60)
 # Reports and dashboards may read from a PostgreSQL replica; every write goes to the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")

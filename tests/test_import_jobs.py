@@ -64,7 +64,8 @@ def test_an_upload_is_previewed_by_its_job_then_written_once_confirmed(client, c
 
     done = confirm(client, job).content.decode()
     job.refresh_from_db()
-    assert job.status == "imported" and job.rows_written == 2 and job.totals == {"new": 2, "update": 0, "skip": 0}
+    assert job.status == "imported" and (job.rows_validated, job.rows_written) == (2, 2)
+    assert job.totals == {"new": 2, "update": 0, "skip": 0}
     assert "dodano 2, zmieniono 0, bez zmian 0" in done
     assert "Rekordy w twoim zakresie (zapisy do klubów): teraz 2, przed importem 0." in done
     assert Participant.objects.count() == 2 and Enrollment.objects.count() == 2
