@@ -100,10 +100,9 @@ def check_file(job_id):
     with translation.override(job.language):
         job.start_preview()
         try:
-            dataset = read(job)
-            with transaction.atomic():
+            with Progress(job) as progress, transaction.atomic():
                 hold(job)
-                result = run_import(job, dataset, dry_run=True)
+                result = run_import(job, read(job, progress), dry_run=True, progress=progress)
         except UnreadableFile as error:
             job.refuse(stored(Result(), [str(error)]))
         except Exception:
@@ -125,11 +124,10 @@ def write_file(job_id):
     with translation.override(job.language):
         job.start_writing()
         try:
-            dataset = read(job)
-            with transaction.atomic():
+            with Progress(job) as progress, transaction.atomic():
                 hold(job, model)
                 before = model.objects.restrict(job.owner).count()
-                result = run_import(job, dataset, dry_run=False)
+                result = run_import(job, read(job, progress), dry_run=False, progress=progress)
                 if failed(result) or fingerprint(result) != job.fingerprint:
                     raise Changed(result)
                 log_admin_actions(job.owner, result)
@@ -150,7 +148,7 @@ def write_file(job_id):
             job.finish(totals, before, model.objects.restrict(job.owner).count())
 
 
-def read(job):
+def read(job, progress):
     """The file's rows, as the format chosen on upload reads them."""
     if not job.file or not job.file.storage.exists(job.file.name):
         raise UnreadableFile(GONE)
@@ -163,52 +161,60 @@ def read(job):
         raise
     except Exception as error:
         raise UnreadableFile(UNREADABLE) from error
-    job.rows_read = len(dataset)
-    job.save(update_fields=["rows_read", "updated_at"])
+    progress.count(rows_read=len(dataset))
     return dataset
 
 
-def run_import(job, dataset, dry_run):
+def run_import(job, dataset, dry_run, progress):
     resource = import_string(job.resource)()
-    progress = Progress(job)
-    try:
-        return resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=False,
-            use_transactions=True,
-            user=job.owner,
-            file_name=job.file_name,
-            retain_instance_in_row_result=not dry_run,
-            progress=progress,
-        )
-    finally:
-        progress.close()
+    return resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        user=job.owner,
+        file_name=job.file_name,
+        retain_instance_in_row_result=not dry_run,
+        progress=progress,
+    )
 
 
 class Progress:
-    """Counts the job's validated rows where its page sees them while the job's transaction is still open.
+    """Counts the job's rows where its page sees them while the job's transaction is still open.
 
-    On PostgreSQL a connection of its own writes the count every few hundred rows (in plain SQL: the ORM
-    knows only the configured connections). SQLite writes one transaction at a time, so there the page
-    sees the count when the step ends.
+    On PostgreSQL a connection of its own writes the counts (in plain SQL: the ORM knows only the
+    configured connections), the validated rows every few hundred. SQLite writes one transaction at a
+    time, so there the page sees the counts when the step ends, saved with the job's next status.
     """
 
     EVERY = 500
 
     def __init__(self, job):
         self.job = job
-        self.side = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
+        self.side = None
 
-    def __call__(self, row_number):
-        if self.side is not None and row_number % self.EVERY == 0:
-            table = self.side.ops.quote_name(ImportJob._meta.db_table)
-            with self.side.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET rows_validated = %s WHERE id = %s", [row_number, self.job.pk])
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        return self
 
-    def close(self):
+    def __exit__(self, *exc_info):
         if self.side is not None:
             self.side.close()
+
+    def __call__(self, row_number):
+        """Called by the resource after each row (PortalResource.import_row)."""
+        if row_number % self.EVERY == 0:
+            self.count(rows_validated=row_number)
+
+    def count(self, **counts):
+        for name, value in counts.items():
+            setattr(self.job, name, value)
+        if self.side is not None:
+            table = self.side.ops.quote_name(ImportJob._meta.db_table)
+            columns = ", ".join(f"{self.side.ops.quote_name(name)} = %s" for name in counts)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET {columns} WHERE id = %s", [*counts.values(), self.job.pk])
 
 
 def failed(result):
