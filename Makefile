@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Development server on 127.0.0.1:8000 with the pilot data and demo accounts (safe to run again).
+## Development server on 127.0.0.1:8000 with the pilot data and demo accounts (safe to run again), and
+## beside it a worker for the background jobs (imports), stopped when the server stops.
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py loaddata pilot
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 	DEBUG=1 $(BIN)/python manage.py generate_synthetic --scale pilot
+	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## The code the demo accounts' authenticator app shows now (second step of signing in).
@@ -32,11 +35,16 @@ code: install
 	DEBUG=1 $(BIN)/python manage.py demo_code
 
 ## The portal as in production against DATABASE_URL: DEBUG off, static files collected and served by
-## WhiteNoise, gunicorn workers. Needs SECRET_KEY and ALLOWED_HOSTS; BIND and WORKERS are optional.
+## WhiteNoise, gunicorn workers, and TASK_WORKERS background workers (imports) beside them, stopped with
+## gunicorn. Needs SECRET_KEY and ALLOWED_HOSTS; BIND, WORKERS and TASK_WORKERS are optional.
 serve: install
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL) to serve."; exit 1; }
 	STATICFILES_STORAGE=$(MANIFEST) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
+	workers=""; for n in $$(seq $${TASK_WORKERS:-2}); do \
+		$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & workers="$$workers $$!"; \
+	done; \
+	trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
 	STATICFILES_STORAGE=$(MANIFEST) $(BIN)/gunicorn ksr_portal.wsgi --workers $${WORKERS:-3} \
 		--bind $${BIND:-127.0.0.1:8000} --access-logfile -
 

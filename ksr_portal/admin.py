@@ -42,9 +42,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ImportExportMixin
 
-from . import roles, second_factor, uploads
+from . import jobs, roles, second_factor
 from .audit import (
     changed_fields,
     changes_table,
@@ -57,7 +58,7 @@ from .audit import (
     shows_identity,
 )
 from .grammar import accusative, add_another, permission_name
-from .imports import FORMATS, PortalImportForm, UnreadableFile
+from .imports import FORMATS, PortalImportForm
 from .models import UserScope
 from .paginators import LargeTablePaginator
 from .scoping import hidden_fields, hides_path, may_view, permits
@@ -581,45 +582,35 @@ class TransitionAdminMixin:
 
 
 class PortalImportExportMixin(ImportExportMixin):
-    """Spreadsheet import (with a previewed dry run) and export, in the portal's formats and scope."""
+    """Spreadsheet import and export, in the portal's formats and scope.
+
+    An upload becomes a background job (ksr_portal/jobs.py): the request only stores the file and
+    queues its check, and the job's page shows the preview, the confirmation and the result.
+    """
 
     formats = FORMATS
     import_form_class = PortalImportForm
+    import_template_name = "admin/ksr_portal/import.html"
 
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if initial.get("import_file_name"):
-            uploads.remember(request.session, initial["import_file_name"])
-        return initial
+    def get_urls(self):
+        # Confirmation is the job's (its page), never a form naming a file.
+        app_label, model_name = self.get_model_info()
+        confirm = f"{app_label}_{model_name}_process_import"
+        return [url for url in super().get_urls() if getattr(url, "name", None) != confirm]
 
-    def process_import(self, request, **kwargs):
-        """Confirm only an upload this session previewed and that still waits; then forget it."""
-        name = request.POST.get("import_file_name", "")
-        if not uploads.is_waiting(request.session, name):
-            self.message_user(
-                request, _("This file no longer waits for confirmation: upload it again."), messages.ERROR
-            )
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        uploads.forget(request.session, name)
-        return super().process_import(request, **kwargs)
-
-    def add_data_read_fail_error_to_form(self, form, error):
-        """The reason a file could not be read, as the format's reader gives it, never a Python name."""
-        if isinstance(error, UnreadableFile):
-            message = str(error)
-        else:
-            message = _("The file could not be read as the chosen format (CSV or XLSX). Check the format and the file.")
-        form.add_error("import_file", message)
-
-    def add_success_message(self, result, request):
-        totals = result.totals
-        message = _("Import finished (%(model)s): %(new)d added, %(update)d changed, %(skip)d unchanged.") % {
-            "model": self.model._meta.verbose_name_plural,
-            "new": totals["new"],
-            "update": totals["update"],
-            "skip": totals["skip"],
-        }
-        self.message_user(request, message, messages.SUCCESS)
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                job = jobs.start(
+                    request.user,
+                    self.model,
+                    self.choose_import_resource_class(form, request),
+                    self.get_import_formats()[int(form.cleaned_data["format"])](),
+                    form.cleaned_data["import_file"],
+                )
+                return redirect("admin:importjob_detail", job.pk)
+        return super().import_action(request, **kwargs)
 
     def get_export_queryset(self, request):
         """The changelist's filters and search, which the export link carries.
@@ -813,6 +804,8 @@ def local_time(moment):
 
 
 admin.site.unregister(LogEntry)
+# The task queue's own rows: each import is followed on its job's page (ksr_portal/jobs.py).
+admin.site.unregister(DBTaskResult)
 
 
 @admin.register(LogEntry)

@@ -64,8 +64,10 @@ NAMES = {
     "otp_totp.totpdevice": Name(NEUTER),
     "otp_static.staticdevice": Name(MASCULINE),
     "otp_static.statictoken": Name(MASCULINE),
+    "django_tasks_database.dbtaskresult": Name(MASCULINE),
     # the portal
     "ksr_portal.userscope": Name(MASCULINE),
+    "ksr_portal.importjob": Name(MASCULINE),
     "networks.region": Name(NEUTER),
     "networks.county": Name(MASCULINE),
     "networks.municipality": Name(FEMININE, pgettext_lazy("accusative", "municipality")),
@@ -132,11 +134,13 @@ APP_NAMES = {
     "axes": _("Sign-in security"),
     "otp_totp": _("Authenticator apps"),
     "otp_static": _("Recovery codes"),
+    "django_tasks_database": _("Background jobs"),
 }
 MODEL_NAMES = {
     "otp_totp.totpdevice": (_("TOTP device"), _("TOTP devices")),
     "otp_static.staticdevice": (_("static device"), _("static devices")),
     "otp_static.statictoken": (_("static token"), _("static tokens")),
+    "django_tasks_database.dbtaskresult": (_("task result"), _("task results")),
 }
 
 

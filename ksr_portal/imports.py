@@ -315,7 +315,10 @@ def column(name, attribute, widget=None, **kwargs):
 
 
 class PreviewDiff(resources.Diff):
-    """The preview's values as the export writes them, so that it shows a new person's PESEL and name."""
+    """The preview's values as the export writes them, so that it shows a new person's PESEL and name.
+
+    The import that writes computes them too: its job compares them with the preview's (ksr_portal/jobs.py).
+    """
 
     def __init__(self, resource, instance, new):
         self.left, self.right, self.new = self.values(resource, instance), [], new
@@ -325,8 +328,6 @@ class PreviewDiff(resources.Diff):
 
     @staticmethod
     def values(resource, instance):
-        if not resource.previewing:  # the import that writes shows no rows, only counts
-            return []
         values = []
         for field in resource.get_import_fields():
             try:
@@ -352,7 +353,6 @@ class PortalResource(resources.ModelResource):
 
     # Columns that together identify a row in the file; a second row with the same key is refused.
     key_columns = ()
-    previewing = True
 
     class Meta:
         abstract = True
@@ -428,6 +428,8 @@ class PortalResource(resources.ModelResource):
             result.validation_error = self.in_columns(result.validation_error)
         for error in result.errors:
             logger.error("Row %s of an import failed", kwargs.get("row_number"), exc_info=error.error)
+        if kwargs.get("progress") is not None:  # a job counting its rows (ksr_portal/jobs.py)
+            kwargs["progress"](kwargs["row_number"])
         return result
 
     def in_columns(self, error):

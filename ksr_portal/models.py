@@ -1,11 +1,15 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .scoping import ScopedManager, ScopePaths
+from .uploads import UploadStorage, server_name
+from .workflow import StateMachine
 
 
 class TimestampedModel(models.Model):
@@ -114,3 +118,189 @@ class UserScope(TimestampedModel):
         if paths.national_rows_shared and action == "view":
             condition |= Q(**{f"{paths.region}__isnull": True})
         return condition
+
+
+class ImportJobStatusChoices(models.TextChoices):
+    QUEUED = "queued", _("waiting for the preview")
+    PREVIEWING = "previewing", _("being checked")
+    READY = "ready", _("waiting for confirmation")
+    INVALID = "invalid", _("refused")
+    CONFIRMED = "confirmed", _("waiting to be written")
+    WRITING = "writing", _("being written")
+    IMPORTED = "imported", _("imported")
+    FAILED = "failed", _("interrupted")
+
+
+class ImportJob(StateMachine, TimestampedModel):
+    """An uploaded spreadsheet and the background work on it: a preview, then, once its owner confirms,
+    the import of exactly what the preview showed (ksr_portal/jobs.py).
+
+    It is its owner's alone (scope_paths.owner). The file is kept under a name the server makes until it
+    is imported; an unconfirmed one is deleted with its record after KSR_UPLOAD_RETENTION_HOURS.
+    """
+
+    RUNNING = (ImportJobStatusChoices.PREVIEWING, ImportJobStatusChoices.WRITING)
+    UNFINISHED = (
+        ImportJobStatusChoices.QUEUED,
+        ImportJobStatusChoices.PREVIEWING,
+        ImportJobStatusChoices.READY,
+        ImportJobStatusChoices.INVALID,
+        ImportJobStatusChoices.CONFIRMED,
+        ImportJobStatusChoices.FAILED,
+    )
+
+    owner = models.ForeignKey(
+        verbose_name=_("owner"),
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    model = models.CharField(
+        verbose_name=_("imported records"),
+        max_length=100,
+        help_text=_("The label of the model the file is imported into."),
+    )
+    resource = models.CharField(
+        verbose_name=_("resource"),
+        max_length=200,
+    )
+    file_format = models.CharField(
+        verbose_name=_("file format"),
+        max_length=10,
+    )
+    file = models.FileField(
+        verbose_name=_("file"),
+        storage=UploadStorage(),
+        upload_to=server_name,
+        blank=True,
+    )
+    file_name = models.CharField(
+        verbose_name=_("file name"),
+        max_length=255,
+        help_text=_("As the user's computer named it; only shown, never used to find the file."),
+    )
+    language = models.CharField(
+        verbose_name=_("language"),
+        max_length=10,
+    )
+    status = models.CharField(
+        verbose_name=_("status"),
+        max_length=12,
+        choices=ImportJobStatusChoices,
+        default=ImportJobStatusChoices.QUEUED,
+    )
+    rows_read = models.PositiveIntegerField(
+        verbose_name=_("rows read"),
+        default=0,
+    )
+    rows_validated = models.PositiveIntegerField(
+        verbose_name=_("rows validated"),
+        default=0,
+    )
+    rows_written = models.PositiveIntegerField(
+        verbose_name=_("rows written"),
+        default=0,
+    )
+    preview = models.JSONField(
+        verbose_name=_("preview"),
+        null=True,
+        blank=True,
+    )
+    fingerprint = models.CharField(
+        verbose_name=_("fingerprint of the preview"),
+        max_length=64,
+        blank=True,
+    )
+    totals = models.JSONField(
+        verbose_name=_("written rows by kind"),
+        null=True,
+        blank=True,
+    )
+    held_before = models.PositiveIntegerField(
+        verbose_name=_("records in scope before"),
+        null=True,
+        blank=True,
+    )
+    held_after = models.PositiveIntegerField(
+        verbose_name=_("records in scope after"),
+        null=True,
+        blank=True,
+    )
+    message = models.TextField(
+        verbose_name=_("message"),
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(
+        verbose_name=_("confirmed at"),
+        null=True,
+        blank=True,
+    )
+
+    scope_paths = ScopePaths(owner="owner")
+    initial_statuses = (ImportJobStatusChoices.QUEUED,)
+    transitions = {
+        "start_preview": (_("Check the file"), [ImportJobStatusChoices.QUEUED], ImportJobStatusChoices.PREVIEWING),
+        # From the check, or from writing when what the file would write changed after its preview.
+        "offer": (_("Offer for confirmation"), list(RUNNING), ImportJobStatusChoices.READY),
+        "refuse": (_("Refuse the file"), list(RUNNING), ImportJobStatusChoices.INVALID),
+        "confirm": (_("Confirm the import"), [ImportJobStatusChoices.READY], ImportJobStatusChoices.CONFIRMED),
+        "start_writing": (_("Write the rows"), [ImportJobStatusChoices.CONFIRMED], ImportJobStatusChoices.WRITING),
+        "finish": (_("Finish the import"), [ImportJobStatusChoices.WRITING], ImportJobStatusChoices.IMPORTED),
+        "fail": (_("Interrupt"), list(RUNNING), ImportJobStatusChoices.FAILED),
+        "preview_again": (_("Check the file again"), [ImportJobStatusChoices.FAILED], ImportJobStatusChoices.QUEUED),
+        "write_again": (_("Write the rows again"), [ImportJobStatusChoices.FAILED], ImportJobStatusChoices.CONFIRMED),
+    }
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="import_job_owner_idx"),
+            models.Index(fields=["status", "updated_at"], name="import_job_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def records_name(self):
+        """What the file is imported as, in words ("zapisy do klubów")."""
+        return apps.get_model(self.model)._meta.verbose_name_plural
+
+    def _step(self, name, **changes):
+        self.apply_transition(name, timezone.localdate(), [], **changes)
+
+    def start_preview(self):
+        self._step("start_preview")
+
+    def offer(self, preview, fingerprint, message=""):
+        self._step("offer", preview=preview, fingerprint=fingerprint, message=message)
+
+    def refuse(self, preview, message=""):
+        self._step("refuse", preview=preview, fingerprint="", message=message)
+
+    def confirm(self):
+        self._step("confirm", confirmed_at=timezone.now(), message="")
+
+    def start_writing(self):
+        self._step("start_writing", rows_validated=0)  # the rows are validated again as they are written
+
+    def finish(self, totals, held_before, held_after):
+        """Imported: what was written and what the scope holds; the preview and the file are not kept."""
+        self.file.delete(save=False)
+        self._step(
+            "finish",
+            totals=totals,
+            rows_written=totals["new"] + totals["update"],
+            held_before=held_before,
+            held_after=held_after,
+            preview=None,
+        )
+
+    def fail(self, message):
+        self._step("fail", message=message)
+
+    def run_again(self):
+        """After an interruption: the step that was interrupted, from its start."""
+        self._step("write_again" if self.confirmed_at else "preview_again", message="")

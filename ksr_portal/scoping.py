@@ -7,7 +7,8 @@ is simply not there: a 404 for an object, no row in a list, no count, no filter 
 A user's reach is two things: the model permission for the action (through their role group) and
 their scope assignment (national, one region or one club, `ksr_portal.UserScope`). Each model says
 where it sits with `scope_paths`: the lookup path to its region and, if it belongs to one club, to
-its club. Models without a region path are national reference data (regions, the catalogue).
+its club. Models without a region path are national reference data (regions, the catalogue). A
+user's own records (their uploaded files) name their owner instead, and are nobody else's.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ class ScopePaths:
     club: str | None = None
     # Rows whose region is empty belong to the national network and are readable by every scope.
     national_rows_shared: bool = False
+    # The path to the user a row belongs to: only they may reach it, whatever their role.
+    owner: str | None = None
 
 
 def user_scope(user):
@@ -89,6 +92,8 @@ def scope_condition(user, model, action):
     """The rows of `model` that `user` may `action`: None for none at all, an empty Q for every row."""
     if user is None or not user.is_active or not user.is_authenticated:
         return None
+    if model.scope_paths.owner:
+        return models.Q(**{model.scope_paths.owner: user.pk})
     if user.is_superuser:
         return models.Q()
     opts = model._meta

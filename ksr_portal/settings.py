@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "ksr_portal",
     "networks",
     "stakeholders",
@@ -95,6 +97,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "ksr_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite writes one transaction at a time: while the worker writes an import, a request's write (its
+    # session) waits for it to end rather than fail after SQLite's default 5 seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 60)
 # Reports and dashboards may read from a PostgreSQL replica; every write goes to the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
@@ -225,11 +231,15 @@ KSR_MAX_DOCUMENT_MB = env.int("KSR_MAX_DOCUMENT_MB", default=10)
 KSR_SMALL_CELL_THRESHOLD = env.int("KSR_SMALL_CELL_THRESHOLD", default=4)
 # The largest spreadsheet a user may import (MB); a larger one is refused before it is read.
 KSR_MAX_IMPORT_MB = env.int("KSR_MAX_IMPORT_MB", default=5)
-# Uploads waiting for confirmation (ksr_portal/uploads.py): their folder, and how long an
-# unconfirmed one is kept (`manage.py purge_uploads`).
+# Uploaded spreadsheets (ksr_portal.ImportJob): the folder their files are kept in (shared by every
+# machine that runs web servers or workers), and how long an unconfirmed one is kept (`manage.py purge_uploads`).
 KSR_UPLOAD_DIR = env.path("KSR_UPLOAD_DIR", default=BASE_DIR / "uploads")
 KSR_UPLOAD_RETENTION_HOURS = env.float("KSR_UPLOAD_RETENTION_HOURS", default=24)
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "ksr_portal.uploads.UploadStorage"
+# How many rows of a file its preview page lists (the counts cover every row).
+KSR_IMPORT_PREVIEW_ROWS = env.int("KSR_IMPORT_PREVIEW_ROWS", default=100)
+# Imports run as background jobs (django-tasks): queued in the database, run by `manage.py db_worker`
+# processes (`make run` starts one, `make serve` as many as TASK_WORKERS says).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # An import is one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

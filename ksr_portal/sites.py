@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .signin import refuse_wrong_old_password
@@ -17,6 +17,17 @@ class PortalAdminSite(admin.AdminSite):
         if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
             extra_context = {REDIRECT_FIELD_NAME: reverse("start"), **(extra_context or {})}
         return super().login(request, extra_context)
+
+    def get_urls(self):
+        from . import views  # the views need the models, which are not loaded yet when the site is made
+
+        jobs = [
+            path("importy/", self.admin_view(views.import_jobs), name="importjob_list"),
+            path("importy/<int:pk>/", self.admin_view(views.import_job), name="importjob_detail"),
+            path("importy/<int:pk>/potwierdz/", self.admin_view(views.confirm_import_job), name="importjob_confirm"),
+            path("importy/<int:pk>/ponow/", self.admin_view(views.run_import_job_again), name="importjob_run_again"),
+        ]
+        return jobs + super().get_urls()
 
     def password_change(self, request, extra_context=None):
         response = super().password_change(request, extra_context)

@@ -23,3 +23,10 @@ def upload_dir(settings, tmp_path):
     """Uploads waiting for confirmation go to the test's own folder."""
     settings.KSR_UPLOAD_DIR = tmp_path / "uploads"
     return settings.KSR_UPLOAD_DIR
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background jobs run as soon as they are queued; test_import_jobs.py also runs them by the
+    database backend's worker, as `make run` and `make serve` do."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

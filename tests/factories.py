@@ -16,6 +16,7 @@ from factory.django import DjangoModelFactory
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from demo.pilot import make_nip, make_pesel
+from ksr_portal.models import ImportJob
 from ksr_portal.workflow import recording_history
 from networks.choices import (
     DeliverableKindChoices,
@@ -475,3 +476,18 @@ class UserFactory(ModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("test-password")
+
+
+class ImportJobFactory(ModelFactory):
+    """An upload of a participants' file, its file kept under a name the server made."""
+
+    class Meta:
+        model = ImportJob
+
+    owner = factory.SubFactory(UserFactory)
+    model = "participants.enrollment"
+    resource = "participants.resources.ParticipantResource"
+    file_format = "csv"
+    file = factory.django.FileField(data=b"pesel;imie\n", filename="ignored.csv")
+    file_name = "uczestnicy.csv"
+    language = "pl"

@@ -430,49 +430,6 @@ def export_fields(page):
     return {name: "on" for name in form.fields if name not in ("format", "resource", "export_items")}
 
 
-# --- the admin's import: preview, then confirm ---------------------------------------------------------------
-
-
-def test_admin_import_previews_every_row_then_writes_on_confirmation(client, club):
-    client.force_login(coordinator(club))
-    url = reverse("admin:participants_enrollment_import")
-    upload = io.BytesIO(participants_csv(TWO_PEOPLE))
-    upload.name = "uczestnicy.csv"
-    preview = client.post(url, {"import_file": upload, "format": 0, "resource": 0})
-    assert preview.status_code == 200
-    result = preview.context["result"]
-    assert [row.import_type for row in result.rows] == ["new", "new"]
-    # The preview shows who is being registered, though the people are not saved yet.
-    assert PESEL_A in preview.content.decode() and "Żółkiewska" in preview.content.decode()
-    assert not Participant.objects.exists()
-    confirm = preview.context["confirm_form"]
-    data = {name: confirm[name].value() for name in confirm.fields}
-    done = client.post(reverse("admin:participants_enrollment_process_import"), data, follow=True)
-    assert [str(m) for m in done.context["messages"]] == [
-        "Import zakończony (zapisy do klubów): dodano 2, zmieniono 0, bez zmian 0."
-    ]
-    assert Participant.objects.count() == 2
-
-
-def test_admin_refuses_a_file_above_the_size_limit(client, club, settings):
-    settings.KSR_MAX_IMPORT_MB = 0
-    client.force_login(coordinator(club))
-    upload = io.BytesIO(participants_csv(TWO_PEOPLE))
-    upload.name = "uczestnicy.csv"
-    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
-    assert "za duży" in page.content.decode()
-    assert not Participant.objects.exists()
-
-
-def test_admin_refuses_a_garbled_file_in_polish(client, club):
-    client.force_login(coordinator(club))
-    upload = io.BytesIO(participants_csv([TWO_PEOPLE[0].replace("Żółkiewska", "Ĺ»ĂłĹ‚kiewska")]))
-    upload.name = "uczestnicy.csv"
-    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
-    assert page.status_code == 200 and "zniekształcone" in page.content.decode()
-    assert not Participant.objects.exists()
-
-
 def test_an_exported_file_of_stays_reimports_as_no_changes_and_a_changed_cell_changes_that_value(club):
     person = f.ParticipantFactory()
     finished = f.EnrollmentFactory(club=club, participant=person, completed=True)
@@ -503,56 +460,3 @@ def test_a_stay_key_of_another_club_or_person_is_refused(club):
         result = run(ParticipantResource, tampered.encode("utf-8"), user)
         assert any("id_pobytu" in message for message in errors_of(result)), errors_of(result)
     assert Enrollment.objects.count() == 2
-
-
-def preview(client, club):
-    upload = io.BytesIO(participants_csv(TWO_PEOPLE))
-    upload.name = "uczestnicy.csv"
-    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
-    confirm = page.context["confirm_form"]
-    return {name: confirm[name].value() for name in confirm.fields}
-
-
-def test_a_confirmed_upload_is_deleted_once_imported(client, club, upload_dir):
-    client.force_login(coordinator(club))
-    data = preview(client, club)
-    assert [path.name for path in upload_dir.iterdir()] == [data["import_file_name"]]
-    client.post(reverse("admin:participants_enrollment_process_import"), data)
-    assert Participant.objects.count() == 2 and list(upload_dir.iterdir()) == []
-    # Confirming it twice imports nothing more and is told so.
-    again = client.post(reverse("admin:participants_enrollment_process_import"), data, follow=True)
-    assert "ponownie" in " ".join(str(m) for m in again.context["messages"]) and Participant.objects.count() == 2
-
-
-@pytest.mark.parametrize("tampered", ["", "../../etc/passwd", "/tmp/secret", "0" * 32, "x" * 10000])
-def test_an_edited_file_name_in_the_confirmation_reaches_no_file(client, club, upload_dir, tmp_path, tampered):
-    victim = tmp_path / "secret"
-    victim.write_text("keep me")
-    client.force_login(coordinator(club))
-    data = preview(client, club) | {"import_file_name": tampered.replace("/tmp/secret", str(victim))}
-    response = client.post(reverse("admin:participants_enrollment_process_import"), data, follow=True)
-    assert response.status_code == 200 and "ponownie" in " ".join(str(m) for m in response.context["messages"])
-    assert victim.read_text() == "keep me" and not Participant.objects.exists()
-
-
-def test_another_sessions_upload_cannot_be_confirmed(client, club, upload_dir):
-    client.force_login(coordinator(club))
-    data = preview(client, club)
-    other = type(client)()
-    other.force_login(coordinator(club))
-    response = other.post(reverse("admin:participants_enrollment_process_import"), data)
-    assert response.status_code == 302 and not Participant.objects.exists()
-
-
-def test_unconfirmed_uploads_are_purged_after_the_retention(client, club, upload_dir):
-    import os
-    import time
-
-    from django.core.management import call_command
-
-    client.force_login(coordinator(club))
-    old, fresh = preview(client, club)["import_file_name"], preview(client, club)["import_file_name"]
-    day_ago = time.time() - 25 * 3600
-    os.utime(upload_dir / old, (day_ago, day_ago))
-    call_command("purge_uploads")
-    assert [path.name for path in upload_dir.iterdir()] == [fresh]

@@ -1,10 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from ksr_portal.uploads import purge
+from ksr_portal.jobs import purge
 
 
 class Command(BaseCommand):
-    help = "Delete uploaded spreadsheets left unconfirmed longer than KSR_UPLOAD_RETENTION_HOURS (or --hours)."
+    help = (
+        "Delete uploaded spreadsheets not imported within KSR_UPLOAD_RETENTION_HOURS (or --hours), with their "
+        "previews and files; an imported file is deleted as soon as it is imported. Schedule it, e.g. hourly."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--hours", type=float, default=None)
