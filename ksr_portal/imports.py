@@ -591,8 +591,13 @@ class Report:
 
 
 def report(result, shown=SHOWN_PER_REASON):
+    return grouped(problems(result), shown)
+
+
+def grouped(found, shown=SHOWN_PER_REASON):
+    """`Problem`s as the page shows them: the file's own, then by column and reason."""
     file, groups, lines = [], {}, set()
-    for problem in problems(result):
+    for problem in found:
         if problem.line is None:
             file.append(problem)
             continue

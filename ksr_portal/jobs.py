@@ -9,6 +9,8 @@ leaves its transaction rolled back; the job's page finds no worker holding the j
 interrupted, to be run again.
 """
 
+import base64
+import dataclasses
 import hashlib
 import json
 import logging
@@ -28,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 from import_export.results import InvalidRow, Result, RowResult
 
+from . import imports
 from .imports import FORMATS, UnreadableFile
 from .models import ImportJob
 from .uploads import UploadStorage
@@ -37,6 +40,8 @@ logger = logging.getLogger(__name__)
 # A running job whose worker holds no lock is taken as interrupted only after this long, so that the
 # moment between a job's status being saved and its transaction taking the lock is not mistaken for it.
 GRACE = timedelta(seconds=10)
+# A refused file's rows with their errors are kept with the job up to this size (larger: split the file).
+ERROR_FILE_LIMIT = 1024 * 1024
 INTERRUPTED = gettext_lazy(
     "The work on this file stopped before it ended (its worker was stopped); nothing of it was written. Run it again."
 )
@@ -322,9 +327,18 @@ def row_values(row):
 
 
 def stored(result, messages=()):
-    """The result as the job keeps it (JSON): the errors, the counts and the first rows of the preview."""
+    """The result as the job keeps it (JSON): the errors, the counts and the first rows of the preview,
+    and for a refused file its problems and the file of its rows with their errors (`imports.error_file`)."""
     headers = list(result.diff_headers)
+    found = [
+        *(imports.Problem(None, "", "", message) for message in messages),
+        *(imports.problems(result) if hasattr(result, "dataset") else ()),
+    ]
+    errors_file = imports.error_file(result) if hasattr(result, "dataset") and failed(result) else b""
     return {
+        "problems": [dataclasses.astuple(problem) for problem in found],
+        "error_file": base64.b64encode(errors_file).decode() if len(errors_file) <= ERROR_FILE_LIMIT else "",
+        "error_file_format": result.dataset.file_format.get_title() if hasattr(result, "dataset") else "",
         "headers": headers,
         "totals": dict(result.totals),
         "total_rows": result.total_rows,
@@ -357,6 +371,9 @@ class StoredResult(Result):
 
     def __init__(self, preview):
         super().__init__()
+        self.stored_problems = [imports.Problem(*problem) for problem in preview.get("problems", [])]
+        self.stored_error_file = preview.get("error_file", "")
+        self.stored_error_file_format = preview.get("error_file_format", "")
         self.diff_headers = preview["headers"]
         self.totals.update(preview["totals"])
         self.total_rows = preview["total_rows"]

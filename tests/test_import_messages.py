@@ -198,7 +198,9 @@ def test_a_fault_of_the_portal_is_logged_and_named_as_such_never_shown(club, mon
 def import_page(client, raw, name="uczestnicy.csv", file_format=0):
     upload = io.BytesIO(raw)
     upload.name = name
-    return client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": file_format})
+    return client.post(
+        reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": file_format}, follow=True
+    )
 
 
 def test_a_file_of_only_a_header_is_refused_in_polish(client, club):
@@ -276,5 +278,5 @@ def test_the_import_pages_speak_of_the_files_columns_and_rows_in_polish(client, 
     form = client.get(reverse("admin:participants_enrollment_import")).content.decode()
     assert "Plik może mieć następujące kolumny:" in form and "pesel, imie, nazwisko" in form
     preview = import_page(client, participants_csv(TWO_PEOPLE)).content.decode()
-    assert "Poniżej podgląd wszystkich wierszy pliku do zaimportowania." in preview
+    assert "Plik doda 2, zmieni 0 i pozostawi bez zmian 0. Poniżej jego pierwsze wiersze" in preview
     assert "przykładowe" not in preview and "Zaktualizuj" not in preview

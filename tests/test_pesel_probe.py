@@ -30,7 +30,9 @@ def row(pesel, applied="17.02.2026"):
 def preview_table(client, raw):
     upload = io.BytesIO(raw)
     upload.name = "uczestnicy.csv"
-    page = client.post(reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0})
+    page = client.post(
+        reverse("admin:participants_enrollment_import"), {"import_file": upload, "format": 0}, follow=True
+    )
     (table,) = re.findall(r'<table class="import-preview">.*?</table>', page.content.decode(), re.S)
     return table
 

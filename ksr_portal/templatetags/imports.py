@@ -18,10 +18,17 @@ def import_errors(result, download=None):
     `download` is the address of the error file where a page serves it; without one the link carries the
     file itself, so that no copy of the rows is kept on the server for it.
     """
-    found = imports.report(result)
-    file_format = getattr(result.dataset, "file_format", None) or imports.PortalCSV()
-    if download is None and found.groups:
-        data = base64.b64encode(imports.error_file(result)).decode()
+    stored = getattr(result, "stored_problems", None)  # a background job's (ksr_portal/jobs.py)
+    if stored is not None:
+        found = imports.grouped(stored)
+        title = result.stored_error_file_format
+        file_format = next((f() for f in imports.FORMATS if f().get_title() == title), imports.PortalCSV())
+        data = result.stored_error_file
+    else:
+        found = imports.report(result)
+        file_format = getattr(result.dataset, "file_format", None) or imports.PortalCSV()
+        data = base64.b64encode(imports.error_file(result)).decode() if found.groups else ""
+    if download is None and found.groups and data:
         url = f"data:{file_format.get_content_type()};base64,{data}"
         download = url if len(url) <= DATA_URL_LIMIT else None
     return {
