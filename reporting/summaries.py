@@ -13,10 +13,10 @@ Maintenance. A write refreshes the summary rows of what it touched, inside the w
 transaction: a rolled-back write rolls back its summary too, and a committed one is counted at
 commit. Model signals cover saves, deletions and the categories; writes in bulk announce themselves
 with `ksr_portal.changes.bulk_written`. A refresh recomputes the rows from the base tables (never
-adds deltas) after locking the base rows it reads (`select_for_update` on the enrollments or
-activities), so two concurrent writers of the same rows take turns and the later one counts the
-earlier one's committed change. Rows of other enrollments and activities, so of other regions, are
-never touched.
+adds deltas) after locking the base rows it reads (`FOR NO KEY UPDATE` on the enrollments or
+activities, which leaves rows that only point at them free to be written), so two concurrent
+writers of the same rows take turns and the later one counts the earlier one's committed change.
+Rows of other enrollments and activities, so of other regions, are never touched.
 
 `rebuild()` recomputes everything in batches, each locked like a refresh; `differences()` compares
 the stored rows with a fresh computation (`manage.py rebuild_figures [--check]`).
@@ -111,14 +111,15 @@ def activity_rows(activities):
 # --- refreshing -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+# Inside the writer's transaction, no savepoint of its own: a refresh that fails fails the write.
+@transaction.atomic(savepoint=False)
 def refresh_enrollments(pks):
     """Recompute the summary rows of these enrollments (deleting those of enrollments gone)."""
     pks = sorted(set(pks))
     if not pks:
         return
     enrollments = Enrollment.objects.filter(pk__in=pks)
-    list(enrollments.select_for_update().order_by("pk").values_list("pk"))
+    list(enrollments.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     rows, follow_ups = enrollment_rows(enrollments)
     FollowUpFigures.objects.filter(enrollment__in=pks).delete()
     EnrollmentFigures.objects.filter(pk__in=pks).delete()
@@ -126,17 +127,22 @@ def refresh_enrollments(pks):
     FollowUpFigures.objects.bulk_create(follow_ups)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def refresh_activities(pks):
-    """Recompute the summary rows of these activities (deleting those of activities gone)."""
+    """Recompute the summary rows of these activities (deleting those of activities gone).
+
+    Written over the stored rows in one statement: an attendance sheet is saved many times a day.
+    """
     pks = sorted(set(pks))
     if not pks:
         return
     activities = Activity.objects.filter(pk__in=pks)
-    list(activities.select_for_update().order_by("pk").values_list("pk"))
+    list(activities.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     rows = activity_rows(activities)
-    ActivityFigures.objects.filter(pk__in=pks).delete()
-    ActivityFigures.objects.bulk_create(rows)
+    if len(rows) < len(pks):
+        ActivityFigures.objects.filter(pk__in=pks).exclude(pk__in=[row.pk for row in rows]).delete()
+    fields = [field.name for field in ActivityFigures._meta.concrete_fields if not field.primary_key]
+    ActivityFigures.objects.bulk_create(rows, update_conflicts=True, unique_fields=["activity"], update_fields=fields)
 
 
 def enrollments_of(participants):

@@ -3,10 +3,13 @@
 import datetime
 import random
 import re
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -25,6 +28,7 @@ from stakeholders.registry import merge
 
 from . import direct_figures as direct
 from . import factories as f
+from .test_demo import pilot  # noqa: F401 (a fixture)
 from .test_reporting import dates, user_with
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +216,37 @@ def test_the_dashboard_reads_no_table_that_grows_per_person_or_day(client, two_r
     assert {"reporting_enrollmentfigures", "reporting_activityfigures"} <= touched
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_two_sheets_saved_at_once_are_both_counted():
+    club = f.ClubFactory()
+    first, second = enroll_active(club), enroll_active(club)
+    activity = f.ActivityFactory(club=club, held_on=D(2026, 3, 3))
+    saved, errors = threading.Event(), []
+
+    def save(enrollment, wait_before_commit):
+        try:
+            with transaction.atomic():
+                Attendance.record_sheet(activity, [enrollment], {enrollment.pk: "present"})
+                saved.set()
+                time.sleep(wait_before_commit)  # the other sheet is saved meanwhile
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=save, args=(first, 0.5))
+    one.start()
+    saved.wait(10)
+    two = threading.Thread(target=save, args=(second, 0))
+    two.start()
+    one.join()
+    two.join()
+    assert errors == []
+    assert ActivityFigures.objects.get(pk=activity.pk).attendance_recorded == 2
+    assert differences() == []
+
+
 # --- bulk paths -------------------------------------------------------------------------------------------
 
 
@@ -259,6 +294,18 @@ def test_weekly_copies_of_an_activity_are_counted(two_regions):
     activity = f.ActivityFactory(club=kielce.clubs.get(), held_on=D(2026, 4, 6), hours=2)
     copies = activity.repeat_weekly(D(2026, 4, 27))
     assert ActivityFigures.objects.filter(pk__in=[c.pk for c in copies]).count() == len(copies) == 3
+    assert differences() == []
+
+
+@pytest.mark.usefixtures("pilot")
+def test_demo_and_synthetic_data_are_summarised(monkeypatch):
+    from demo import synthetic
+
+    monkeypatch.setitem(synthetic.SCALES, "region", synthetic.Scale(1, 6, 3, 12, 40, 50, 90, 400))
+    synthetic.generate("region", progress=lambda line: None)
+    assert EnrollmentFigures.objects.count() == Enrollment.objects.count() > 40
+    recorded = ActivityFigures.objects.aggregate(n=Sum("attendance_recorded"))["n"]
+    assert recorded == Attendance.objects.count() > 400
     assert differences() == []
 
 
