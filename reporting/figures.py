@@ -28,7 +28,7 @@ from participants.models import PARTICIPATING_STATUSES
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership
 
-from .coverage import Health, coverage, health, local_networks
+from .coverage import Health, coverage, health, local_networks, working_networks
 from .models import ActivityFigures, EnrollmentFigures, FollowUpFigures
 from .periods import Period
 from .tables import Table
@@ -530,9 +530,8 @@ def national_figures(regions, period):
     )
     for row in attendance:
         figures[row["club__region"]]["attendance"] = round(100 * row["present"] / row["all"], 1)
-    per_network = coverage(local_networks(Network.objects.filter(region__in=regions)), period.end)
-    for item in per_network.values():
-        figures[item.network.region_id]["working_networks"] += item.works
+    for region, n in working_networks(Network.objects.filter(region__in=regions), period.end).items():
+        figures[region]["working_networks"] = n
     totals = everyone.aggregate(**people)
     totals["active_clubs"] = sum(f["active_clubs"] for f in figures.values())
     totals["working_networks"] = sum(f["working_networks"] for f in figures.values())

@@ -110,6 +110,21 @@ def random_dataset(seed):
             present = [e for e in enrollments if e.club_id == club.pk and e.was_active_on(activity.held_on)]
             statuses = {e.pk: rng.choice(["present", "absent", "excused"]) for e in present}
             Attendance.record_sheet(activity, present, statuses)
+    for club in clubs:
+        first = club == clubs[0]  # a network that works, among others that may
+        club.under_mayor_auspices = first or rng.random() < 0.7
+        club.save()
+        network = f.LocalNetworkFactory(region=club.region, hub_club=club if first or rng.random() < 0.8 else None)
+        if first:
+            f.MembershipFactory(network=network, organization__stakeholder_type="C", joined_on=D(2020, 1, 1))
+        for _i in range(rng.randrange(4)):
+            joined = day(rng)
+            f.MembershipFactory(
+                network=network,
+                organization__stakeholder_type=rng.choice("ABC"),
+                joined_on=joined,
+                left_on=later(rng, joined) if rng.random() < 0.3 else None,
+            )
     leavers = [e.participant for e in enrollments if e.exit_on and rng.random() < 0.3]
     anonymise(leavers, D(2027, 1, 1))
     return regions, clubs
@@ -125,6 +140,8 @@ def same(tables, expected):
 def test_every_report_from_the_summaries_equals_the_one_from_the_base_tables(seed):
     regions, clubs = random_dataset(seed)
     assert differences() == []
+    working = [figures.national_figures(regions, p)[1]["working_networks"] for p in PERIODS]
+    assert 0 < max(working)  # the dataset has working networks to count
     for period in PERIODS:
         for compared in (period.year_earlier(), period.preceding()):
             for region in regions:
