@@ -156,12 +156,15 @@ def rebuild(progress=None):
         EnrollmentFigures.objects.exclude(pk__in=Enrollment.objects.values("pk")).delete()
         ActivityFigures.objects.exclude(pk__in=Activity.objects.values("pk")).delete()
     written = 0
-    for model, refresh in ((Enrollment, refresh_enrollments), (Activity, refresh_activities)):
+    for what, model, refresh in (
+        ("enrollments", Enrollment, refresh_enrollments),
+        ("activities", Activity, refresh_activities),
+    ):
         pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
         for i in range(0, len(pks), BATCH):
             refresh(pks[i : i + BATCH])
             if progress:
-                progress(model._meta.verbose_name_plural, min(i + BATCH, len(pks)), len(pks))
+                progress(what, min(i + BATCH, len(pks)), len(pks))
         written += len(pks)
     return written
 

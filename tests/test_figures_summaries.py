@@ -346,5 +346,9 @@ def test_rebuild_figures_check_lists_every_difference_and_rebuild_repairs_them(t
         f"activity {activity.pk}: missing",
     ]
     call_command("rebuild_figures")
-    assert "Summaries rebuilt" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        "enrollments: 2 of 2",
+        "activities: 2 of 2",
+        "Summaries rebuilt: 4 rows.",
+    ]
     assert differences() == []
