@@ -7,11 +7,15 @@ For each scale it prepares a database of its own once (SQLite: a file beside the
 PostgreSQL: a database `ksr_bench_<scale>` on the same server): migrate, the pilot fixture, the
 demo accounts, `generate_synthetic --scale <scale>`. Then, in a fresh process per scale, it opens
 every page as the role that uses it, several times, and records the median and 95th percentile time
-and the number of queries; it times the raw SQL behind the national dashboard (the floor the page
-cannot beat) and a 10,000-row Windows-1250 participant file through its import job (rolled back). Last, it serves the
-portal with gunicorn and counts requests per second of the dashboard under concurrent clients,
-against the home page as the floor. It writes bench/results/<database>.json and a Markdown table
-with the ratio national ÷ pilot.
+and the number of queries: every report page for the calendar periods (month, quarter, year, year to
+date) and for a range of days (reports keep no cache, so every request computes its figures); it
+times the raw SQL behind the national dashboard (the floor the page cannot beat) and a 10,000-row
+Windows-1250 participant file through its import job (rolled back). Last, it serves the portal with gunicorn and counts
+requests per second of the dashboard under concurrent clients, against the home page as the floor,
+and runs the mixed load: readers on the national dashboard, a region report and the home page while
+a KIS coordinator saves an attendance sheet through its page at 0, 0.5 and 2 writes a second,
+reporting the readers' median and p95 and the save's at each rate. It writes
+bench/results/<database>.json and a Markdown table with the ratio national ÷ pilot.
 """
 
 import argparse
@@ -19,12 +23,15 @@ import datetime
 import io
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -32,8 +39,15 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCALES = ["pilot", "national"]
-PERIOD = "od=2025-01-01&do=2026-11-02"
+PERIOD = "od=2025-01-01&do=2026-11-02"  # a range of days
+CALENDAR = {
+    "month": "od=2026-10-01&do=2026-10-31",
+    "quarter": "od=2026-07-01&do=2026-09-30",
+    "year": "od=2025-01-01&do=2025-12-31",
+    "year to date": "",
+}
 WORKERS = 3
+WRITE_RATES = [0, 0.5, 2]
 
 
 def database_for(scale):
@@ -88,7 +102,6 @@ def measure(scale, runs, import_only=False):
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.contrib.auth.models import User
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -100,9 +113,16 @@ def measure(scale, runs, import_only=False):
     club = Club.objects.order_by("pk").first()
     person = Participant.objects.filter(enrollments__club=club).order_by("pk").first()
     network = Network.objects.filter(kind="local", hub_club=club).first()
-    pages = [
-        ("national dashboard", "analityk", f"/raporty/?{PERIOD}"),
-        ("region report", "rops", f"/raporty/region/26/?{PERIOD}"),
+    reports = [
+        ("national dashboard", "analityk", "/raporty/?"),
+        ("region report", "rops", "/raporty/region/26/?"),
+        ("EU indicators", "analityk", "/raporty/wskazniki-ue/?"),
+    ]
+    pages = [(f"{name}: days", user, f"{path}{PERIOD}") for name, user, path in reports]
+    pages += [(f"{name}: {kind}", user, f"{path}{q}") for name, user, path in reports for kind, q in CALENDAR.items()]
+    pages += [
+        ("annual club report (national)", "analityk", "/raporty/sprawozdanie-roczne/?rok=2025"),
+        ("annual club report (region)", "rops", "/raporty/sprawozdanie-roczne/?rok=2025"),
         ("club page", "koordynator.kis", f"/admin/clubs/club/{club.pk}/change/"),
         ("coordinator worklist", "koordynator.kis", "/klub/"),
         ("participant timeline", "koordynator.kis", f"/uczestnicy/{person.pk}/"),
@@ -124,10 +144,9 @@ def measure(scale, runs, import_only=False):
     for name, username, url in pages:
         client.logout()
         if username:
-            client.force_login(User.objects.get(username=username))
-        cache.clear()
+            verified_login(client, User.objects.get(username=username))
         started = time.perf_counter()
-        client.get(url)  # the first request, with nothing cached
+        client.get(url)  # the first request
         first = time.perf_counter() - started
         times, queries = [], 0
         for _i in range(runs):
@@ -139,8 +158,7 @@ def measure(scale, runs, import_only=False):
             queries = len(captured)
         results[name] = summary(times) | {"queries": queries, "first_ms": round(first * 1000, 1)}
     # The floor of the dashboard: its own SQL, run directly.
-    client.force_login(User.objects.get(username="analityk"))
-    cache.clear()
+    verified_login(client, User.objects.get(username="analityk"))
     with CaptureQueriesContext(connection) as captured:
         client.get(f"/raporty/?{PERIOD}")
     statements = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
@@ -224,11 +242,37 @@ def import_job(user, client):
     }
 
 
-def serve_load(url, seconds, clients):
-    """Requests per second under `clients` concurrent clients, served as `make serve` does (gunicorn).
+def verified_login(client, user):
+    """Sign `client` in as `user` with the second factor given, as the user would have."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    The dashboard against the home page as the floor, both as the logged-in ministry analyst.
-    """
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(user=user, name="bench")
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def timed(opener, request):
+    """Seconds one request took, and whether it answered 200 (or the redirect after a saved form)."""
+    started = time.perf_counter()
+    try:
+        ok = opener.open(request, timeout=120).status == 200
+    except urllib.error.HTTPError as error:
+        ok = error.code == 302
+    except OSError:
+        ok = False
+    return time.perf_counter() - started, ok
+
+
+def serve_load(url, seconds, clients, mixed_seconds):
+    """Served as `make serve` does (gunicorn): requests per second of the dashboard under `clients`
+    concurrent clients against the home page as the floor, then the mixed run of readers and writers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -241,10 +285,19 @@ def serve_load(url, seconds, clients):
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     login = (
-        "from django.contrib.auth.models import User; from django.test import Client; c = Client(); "
-        "c.force_login(User.objects.get(username='analityk')); print(c.cookies['sessionid'].value)"
+        "from django.contrib.auth.models import User; from django.test import Client; "
+        "from bench.run import verified_login; from clubs.models import Activity; "
+        "from participants.models import Attendance; "
+        "cookies = []\n"
+        "for name in ('analityk', 'koordynator.kis'):\n"
+        "    c = Client(); verified_login(c, User.objects.get(username=name))\n"
+        "    cookies.append(c.cookies['sessionid'].value)\n"
+        "club = User.objects.get(username='koordynator.kis').scope.club_id\n"
+        "sheet = Attendance.objects.filter(activity__club=club).order_by('-activity__held_on').first().activity_id\n"
+        "print(*cookies, sheet)"
     )
-    session = run(["shell", "-c", login], env, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    out = run(["shell", "-c", login], env, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    analyst, coordinator, sheet = out.split()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [gunicorn, "ksr_portal.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
@@ -260,41 +313,105 @@ def serve_load(url, seconds, clients):
                 break
             except OSError:
                 time.sleep(0.2)
-        results = {}
-        for name, path in [("home page (floor)", "/"), ("national dashboard", f"/raporty/?{PERIOD}")]:
-            done, failed = [0], [0]
-            lock = threading.Lock()
-
-            request = urllib.request.Request(base + path, headers={"Cookie": f"sessionid={session}"})
-
-            def client(deadline, request=request, done=done, failed=failed, lock=lock):
-                while time.monotonic() < deadline:
-                    try:
-                        ok = urllib.request.urlopen(request, timeout=120).status == 200
-                    except OSError:
-                        ok = False
-                    with lock:
-                        (done if ok else failed)[0] += 1
-
-            # Every worker computes the figures once before the clock starts.
-            warm = [threading.Thread(target=urllib.request.urlopen, args=(request,)) for _w in range(2 * WORKERS)]
-            for thread in warm:
-                thread.start()
-            for thread in warm:
-                thread.join()
-            started = time.monotonic()
-            deadline = started + seconds
-            threads = [threading.Thread(target=client, kwargs={"deadline": deadline}) for _c in range(clients)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.monotonic() - started
-            results[name] = {"requests_per_second": round(done[0] / elapsed, 1), "failed": failed[0]}
+        results = throughput(base, analyst, seconds, clients)
+        results["mixed"] = mixed(base, analyst, coordinator, sheet, mixed_seconds)
         return results
     finally:
         server.terminate()
         server.wait()
+
+
+def throughput(base, session, seconds, clients):
+    results = {}
+    for name, path in [("home page (floor)", "/"), ("national dashboard", f"/raporty/?{PERIOD}")]:
+        done, failed = [0], [0]
+        lock = threading.Lock()
+
+        request = urllib.request.Request(base + path, headers={"Cookie": f"sessionid={session}"})
+
+        def client(deadline, request=request, done=done, failed=failed, lock=lock):
+            while time.monotonic() < deadline:
+                try:
+                    ok = urllib.request.urlopen(request, timeout=120).status == 200
+                except OSError:
+                    ok = False
+                with lock:
+                    (done if ok else failed)[0] += 1
+
+        # Every worker opens the page once before the clock starts.
+        warm = [threading.Thread(target=urllib.request.urlopen, args=(request,)) for _w in range(2 * WORKERS)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        started = time.monotonic()
+        deadline = started + seconds
+        threads = [threading.Thread(target=client, kwargs={"deadline": deadline}) for _c in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        results[name] = {"requests_per_second": round(done[0] / elapsed, 1), "failed": failed[0]}
+    return results
+
+
+def mixed(base, analyst, coordinator, sheet, seconds):
+    """{rate: {what: median and p95}}: readers of the dashboard, a region report and the home page (one
+    client each, as the analyst) while the coordinator saves an attendance sheet `rate` times a second,
+    each save changing every mark on it."""
+    readers = {
+        "national dashboard": f"/raporty/?{PERIOD}",
+        "region report": f"/raporty/region/26/?{PERIOD}",
+        "home page": "/",
+    }
+    opener = urllib.request.build_opener(NoRedirect)
+    page = opener.open(
+        urllib.request.Request(f"{base}/klub/zajecia/{sheet}/obecnosc/", headers={"Cookie": f"sessionid={coordinator}"})
+    )
+    html = page.read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", "")).group(1)
+    people = sorted(set(re.findall(r'name="status-(\d+)"', html)))
+    results = {}
+    for rate in WRITE_RATES:
+        times = {name: [] for name in [*readers, "attendance save"]}
+        failed = [0]
+        deadline = time.monotonic() + seconds
+
+        def reader(name, path, deadline=deadline, times=times, failed=failed):
+            request = urllib.request.Request(base + path, headers={"Cookie": f"sessionid={analyst}"})
+            while time.monotonic() < deadline:
+                took, ok = timed(opener, request)
+                times[name].append(took)
+                failed[0] += not ok
+
+        def writer(rate=rate, deadline=deadline, times=times, failed=failed):
+            due, n = time.monotonic(), 0
+            while time.monotonic() < deadline:
+                mark = ("present", "absent")[n % 2]
+                data = {"csrfmiddlewaretoken": csrf} | {f"status-{pk}": mark for pk in people}
+                request = urllib.request.Request(
+                    f"{base}/klub/zajecia/{sheet}/obecnosc/",
+                    data=urllib.parse.urlencode(data).encode(),
+                    headers={"Cookie": f"sessionid={coordinator}; csrftoken={csrf_cookie}"},
+                )
+                took, ok = timed(opener, request)
+                times["attendance save"].append(took)
+                failed[0] += not ok
+                n += 1
+                due += 1 / rate
+                time.sleep(max(0.0, due - time.monotonic()))
+
+        threads = [threading.Thread(target=reader, args=item) for item in readers.items()]
+        if rate:
+            threads.append(threading.Thread(target=writer))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        results[str(rate)] = {name: summary(t) for name, t in times.items() if t} | {"failed": failed[0]}
+    return results
 
 
 def summary(times):
@@ -331,11 +448,10 @@ def table(data, vendor):
             f"| {b['queries']} | {ratio:.2f} | {b.get('first_ms', '')} |"
         )
     floor = national["dashboard SQL floor"]["median_ms"]
-    dashboard = national["national dashboard"]["median_ms"]
+    dashboard = national["national dashboard: days"]["median_ms"]
     lines += [
         "",
-        f"Dashboard ÷ its raw-SQL floor (national): {dashboard / floor:.2f} from the cache, "
-        f"{national['national dashboard']['first_ms'] / floor:.2f} on the first request (computed)",
+        f"Dashboard ÷ its raw-SQL floor (national): {dashboard / floor:.2f}",
         f"Participant import job, 10,000 rows: {imports(pilot)} (pilot), {imports(national)} (national)",
         "",
         f"Requests per second under load ({data['load clients']} concurrent clients, {WORKERS} gunicorn workers):",
@@ -344,9 +460,22 @@ def table(data, vendor):
         "|---|---|---|",
     ]
     for name in pilot["load"]:
+        if name == "mixed":
+            continue
         a, b = pilot["load"][name], national["load"][name]
         failed = "" if not (a["failed"] or b["failed"]) else f" (failed: {a['failed']}, {b['failed']})"
         lines.append(f"| {name}{failed} | {a['requests_per_second']} | {b['requests_per_second']} |")
+    names = ["national dashboard", "region report", "home page", "attendance save"]
+    lines += [
+        "",
+        "Mixed run (national): readers while an attendance sheet is saved through its page, median / p95 ms:",
+        "",
+        "| writes per second | " + " | ".join(names) + " | failed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rate, row in national["load"]["mixed"].items():
+        cells = [f"{row[name]['median_ms']} / {row[name]['p95_ms']}" if name in row else "—" for name in names]
+        lines.append(f"| {rate} | " + " | ".join(cells) + f" | {row['failed']} |")
     return "\n".join(lines)
 
 
@@ -357,6 +486,7 @@ def main():
     parser.add_argument("--load-seconds", type=int, default=15)
     parser.add_argument("--load-clients", type=int, default=6)
     parser.add_argument("--import-only", action="store_true", help="only the import job, at pilot scale")
+    parser.add_argument("--mixed-seconds", type=int, default=90)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.runs, args.import_only)))
@@ -381,7 +511,7 @@ def main():
             text=True,
         ).stdout
         data[scale] = json.loads(output.strip().splitlines()[-1])
-        data[scale]["load"] = serve_load(url, args.load_seconds, args.load_clients)
+        data[scale]["load"] = serve_load(url, args.load_seconds, args.load_clients, args.mixed_seconds)
         print(f"{scale}: measured", flush=True)
     (RESULTS / f"{vendor}.json").write_text(json.dumps(data, indent=1))
     markdown = table(data, vendor)

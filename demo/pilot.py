@@ -23,6 +23,7 @@ from clubs.choices import ClubStatusChoices, EmploymentBasisChoices, PillarCodeC
 from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from ksr_portal import roles
 from ksr_portal.audit import log_bulk
+from ksr_portal.changes import bulk_written
 from ksr_portal.models import UserScope, UserScopeLevelChoices
 from ksr_portal.workflow import recording_history
 from networks.choices import MeetingKindChoices, NetworkKindChoices
@@ -533,6 +534,7 @@ class DemoData:
             week += datetime.timedelta(days=7)
         created = Attendance.objects.bulk_create(attendance)
         log_bulk(Attendance, [a.pk for a in created], LogEntry.Action.CREATE)
+        bulk_written(Activity, {a.activity_id for a in created})
         counts["attendance"] += len(attendance)
 
 

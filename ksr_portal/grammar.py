@@ -99,7 +99,9 @@ NAMES = {
     "participants.attendance": Name(FEMININE),
     "participants.outcome": Name(MASCULINE),
     "participants.followup": Name(MASCULINE),
-    "reporting.figuresversion": Name(FEMININE, pgettext_lazy("accusative", "version of the report figures")),
+    "reporting.enrollmentfigures": Name(PLURAL),  # dane zgłoszenia do sprawozdań
+    "reporting.followupfigures": Name(PLURAL),
+    "reporting.activityfigures": Name(PLURAL),
 }
 
 

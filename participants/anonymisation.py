@@ -102,7 +102,7 @@ def anonymise(participants, today):
         if values:
             rows.update(**values)
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})
-    bulk_written(Participant)
+    bulk_written(Participant, pks)
     return len(pks)
 
 

@@ -284,7 +284,7 @@ class ParticipantResource(PortalResource):
                 new_people = [person.pk for person in people.values()]
                 log_bulk(Participant, new_people, LogEntry.Action.CREATE, actor=self.user)
                 log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
-                bulk_written(Enrollment)
+                bulk_written(Enrollment, pks)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:

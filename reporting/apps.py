@@ -7,6 +7,6 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from .figures_cache import connect_signals
+        from .summaries import connect_signals
 
         connect_signals()

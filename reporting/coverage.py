@@ -13,7 +13,7 @@ summaries cost the same as one network.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from clubs.models import Pillar
 from ksr_portal.collation import Polish
@@ -154,6 +154,18 @@ def health(coverages, today, label_of, members_in=None):
                 regions[row["network__region"]].organizations = row["n"]
         total.organizations = counted.aggregate(n=Count("organization", distinct=True))["n"]
     return sorted(regions.values(), key=lambda h: h.label), total
+
+
+def working_networks(networks, today):
+    """{region pk: how many of these local networks work}, in one query: `Coverage.works` without the
+    matrix (the hub club under the mayor's auspices and a current type-C member)."""
+    type_c = Membership.objects.filter(
+        current_memberships(today),
+        network=OuterRef("pk"),
+        organization__stakeholder_type=OrganizationStakeholderTypeChoices.C,
+    )
+    working = networks.filter(kind=NetworkKindChoices.LOCAL, hub_club__under_mayor_auspices=True).filter(Exists(type_c))
+    return dict(working.values("region").annotate(n=Count("pk")).order_by().values_list("region", "n"))
 
 
 def local_networks(queryset):

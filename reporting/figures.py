@@ -1,22 +1,23 @@
 """The figures of the reports, each an aggregate over the scope asked for, in a fixed number of queries.
 
-People are counted once however many clubs they attended: counts are of distinct participants, and
-a person's characteristics at entry are taken from their earliest enrollment that counts.
+Every figure of people, activities and attendance is read from the summaries of `reporting.models`
+(kept by `reporting.summaries`), never from the domain's enrollment or attendance tables. People are
+counted once however many clubs they attended: counts are of distinct participants, and a person's
+characteristics at entry are taken from their earliest enrollment that counts.
 """
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from clubs.choices import ClubStatusChoices, EmploymentBasisChoices
-from clubs.models import Activity, AnnualSettlement, Club, Pillar, StaffPosition
+from clubs.models import AnnualSettlement, Club, Pillar, StaffPosition
 from ksr_portal.collation import Polish
 from networks.models import Meeting, Network
 from participants.choices import (
-    AttendanceStatusChoices,
     EligibilityCategoryCodeChoices,
     EnrollmentEducationLevelChoices,
     EnrollmentLabourMarketStatusChoices,
@@ -24,11 +25,12 @@ from participants.choices import (
     OutcomeSituationChoices,
     ParticipantSexChoices,
 )
-from participants.models import PARTICIPATING_STATUSES, Attendance, Enrollment, FollowUp, Outcome
+from participants.models import PARTICIPATING_STATUSES
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership
 
-from .coverage import Health, coverage, health, local_networks
+from .coverage import Health, coverage, health, local_networks, working_networks
+from .models import ActivityFigures, EnrollmentFigures, FollowUpFigures
 from .periods import Period
 from .tables import Table
 
@@ -53,12 +55,12 @@ def age_band_labels():
 
 
 class People:
-    """The enrollments of a scope relevant to some periods, read once, answering people questions."""
+    """The enrollment summaries of a scope relevant to some periods, read once, answering people questions."""
 
     FIELDS = [
         "pk",
         "participant_id",
-        "participant__sex",
+        "sex",
         "status",
         "applied_on",
         "started_on",
@@ -70,6 +72,7 @@ class People:
         "homeless",
         "disability",
         "club_id",
+        "categories",
     ]
 
     def __init__(self, enrollments, periods):
@@ -77,10 +80,7 @@ class People:
         end = max(p.end for p in periods)
         relevant = enrollments.filter(applied_on__lte=end).filter(Q(exit_on__isnull=True) | Q(exit_on__gte=start))
         self.rows = [dict(zip(self.FIELDS, values, strict=True)) for values in relevant.values_list(*self.FIELDS)]
-        self.categories = defaultdict(set)
-        through = Enrollment.eligibility_categories.through.objects.filter(enrollment__in=relevant.values("pk"))
-        for enrollment_id, code in through.values_list("enrollment_id", "eligibilitycategory__code"):
-            self.categories[enrollment_id].add(code)
+        self.categories = {row["pk"]: set(row["categories"]) for row in self.rows}
 
     @staticmethod
     def active_in(row, period):
@@ -156,7 +156,7 @@ def people_tables(people, periods):
             _("Active participants by sex"),
             periods,
             firsts,
-            lambda r: r["participant__sex"],
+            lambda r: r["sex"],
             ParticipantSexChoices.choices,
             active,
         ),
@@ -196,25 +196,25 @@ def people_tables(people, periods):
 
 
 def outcome_tables(enrollments, periods):
-    def in_period(prefix, p):
-        return Q(**{f"{prefix}__range": (p.start, p.end)})
+    def in_period(name, p):
+        return Q(**{f"{name}__range": (p.start, p.end)})
 
     outcomes = (
-        Outcome.objects.filter(enrollment__in=enrollments)
-        .values("situation")
+        enrollments.exclude(outcome_situation="")
+        .values(situation=F("outcome_situation"))
         .annotate(
             **{
-                f"p{i}": Count("enrollment__participant", distinct=True, filter=in_period("enrollment__exit_on", p))
+                f"p{i}": Count("participant", distinct=True, filter=in_period("exit_on", p))
                 for i, p in enumerate(periods)
             }
         )
     )
     follow_ups = (
-        FollowUp.objects.filter(outcome__enrollment__in=enrollments, months_after=6)
+        FollowUpFigures.objects.filter(enrollment__in=enrollments, months_after=6)
         .values("situation")
         .annotate(
             **{
-                f"p{i}": Count("outcome__enrollment__participant", distinct=True, filter=in_period("checked_on", p))
+                f"p{i}": Count("enrollment__participant", distinct=True, filter=in_period("checked_on", p))
                 for i, p in enumerate(periods)
             }
         )
@@ -233,18 +233,15 @@ def outcome_tables(enrollments, periods):
     return tables
 
 
-def activity_tables(activities, attendance, periods):
+def activity_tables(activities, periods):
+    """Hours and attendance from the activities' summaries (ActivityFigures) of a scope."""
+
     def held(p):
         return Q(held_on__range=(p.start, p.end))
 
     sums = {f"p{i}": Sum("hours", filter=held(p)) for i, p in enumerate(periods)}
-    by_pillar = {
-        row["service__pillar"]: row for row in activities.values("service__pillar").annotate(**sums).order_by()
-    }
-    by_type = {
-        row["provider__stakeholder_type"]: row
-        for row in activities.values("provider__stakeholder_type").annotate(**sums).order_by()
-    }
+    by_pillar = {row["pillar"]: row for row in activities.values("pillar").annotate(**sums).order_by()}
+    by_type = {row["provider_type"]: row for row in activities.values("provider_type").annotate(**sums).order_by()}
     columns = [str(p) for p in periods]
     pillar_rows = [
         (str(pillar), [by_pillar.get(pillar.pk, {}).get(f"p{i}") or 0 for i in range(len(periods))])
@@ -254,15 +251,9 @@ def activity_tables(activities, attendance, periods):
         (label, [by_type.get(value, {}).get(f"p{i}") or 0 for i in range(len(periods))])
         for value, label in [*OrganizationStakeholderTypeChoices.choices, (None, _("provider not recorded"))]
     ]
-    rates = attendance.aggregate(
-        **{f"all{i}": Count("pk", filter=Q(activity__held_on__range=(p.start, p.end))) for i, p in enumerate(periods)},
-        **{
-            f"present{i}": Count(
-                "pk",
-                filter=Q(activity__held_on__range=(p.start, p.end), status=AttendanceStatusChoices.PRESENT),
-            )
-            for i, p in enumerate(periods)
-        },
+    rates = activities.aggregate(
+        **{f"all{i}": Sum("attendance_recorded", filter=held(p)) for i, p in enumerate(periods)},
+        **{f"present{i}": Sum("attendance_present", filter=held(p)) for i, p in enumerate(periods)},
     )
     rate_row = [
         round(100 * rates[f"present{i}"] / rates[f"all{i}"], 1) if rates[f"all{i}"] else 0 for i in range(len(periods))
@@ -282,7 +273,7 @@ def activity_tables(activities, attendance, periods):
 def region_report(region, period, compared):
     """Every table of the region report: the period beside the one it is compared with."""
     periods = [period, compared]
-    enrollments = Enrollment.objects.filter(club__region=region)
+    enrollments = EnrollmentFigures.objects.filter(club__region=region)
     clubs = dict(Club.objects.filter(region=region).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     meetings = (
         Meeting.objects.filter(network__region=region)
@@ -307,11 +298,7 @@ def region_report(region, period, compared):
             people=False,
         ),
         *people_tables(People(enrollments, periods), periods),
-        *activity_tables(
-            Activity.objects.filter(club__region=region),
-            Attendance.objects.filter(activity__club__region=region),
-            periods,
-        ),
+        *activity_tables(ActivityFigures.objects.filter(club__region=region), periods),
         *outcome_tables(enrollments, periods),
         Table(
             _("Meetings per network"),
@@ -351,30 +338,26 @@ def annual_club_report(clubs, year):
     }
     activities = {
         row["club"]: row
-        for row in Activity.objects.filter(club__in=clubs, held_on__range=(period.start, period.end))
+        for row in ActivityFigures.objects.filter(club__in=clubs, held_on__range=(period.start, period.end))
         .values("club")
         .annotate(n=Count("pk"), hours=Sum("hours"))
         .order_by()
     }
-    enrollments = Enrollment.objects.filter(club__in=clubs)
+    enrollments = EnrollmentFigures.objects.filter(club__in=clubs)
     people = People(enrollments, [period])
     effects, employed = defaultdict(set), defaultdict(set)
-    leavers = Outcome.objects.filter(enrollment__in=enrollments, enrollment__exit_on__range=(period.start, period.end))
-    for club, person, social, vocational, situation in leavers.values_list(
-        "enrollment__club",
-        "enrollment__participant",
-        "social_reintegration_achieved",
-        "vocational_reintegration_achieved",
-        "situation",
+    leavers = enrollments.filter(exit_on__range=(period.start, period.end)).exclude(outcome_situation="")
+    for club, person, achieved, situation in leavers.values_list(
+        "club", "participant", "reintegration_achieved", "outcome_situation"
     ):
-        if social or vocational:
+        if achieved:
             effects[club].add(person)
         if situation in EMPLOYED:
             employed[club].add(person)
-    later = FollowUp.objects.filter(
-        outcome__enrollment__in=enrollments, checked_on__range=(period.start, period.end), situation__in=EMPLOYED
+    later = FollowUpFigures.objects.filter(
+        enrollment__in=enrollments, checked_on__range=(period.start, period.end), situation__in=EMPLOYED
     )
-    for club, person in later.values_list("outcome__enrollment__club", "outcome__enrollment__participant"):
+    for club, person in later.values_list("enrollment__club", "enrollment__participant"):
         employed[club].add(person)
     per_club = defaultdict(lambda: (set(), defaultdict(set)))
     for row in people.rows:
@@ -492,7 +475,7 @@ def eu_indicators(enrollments, period):
     U = EnrollmentLabourMarketStatusChoices
 
     def by_sex(test):
-        return [sum(1 for row in first.values() if row["participant__sex"] == sex and test(row)) for sex in sexes]
+        return [sum(1 for row in first.values() if row["sex"] == sex and test(row)) for sex in sexes]
 
     rows = [(_("participants who joined"), by_sex(lambda r: True))]
     for low, high, label in ESF_AGE:
@@ -521,26 +504,24 @@ def eu_indicators(enrollments, period):
         (_("with disabilities"), by_sex(lambda r: r["disability"] == "yes")),
     ]
     on_leaving = (
-        Outcome.objects.filter(
-            enrollment__in=enrollments, enrollment__exit_on__range=(period.start, period.end), situation__in=EMPLOYED
-        )
-        .values("enrollment__participant__sex")
-        .annotate(n=Count("enrollment__participant", distinct=True))
+        enrollments.filter(exit_on__range=(period.start, period.end), outcome_situation__in=EMPLOYED)
+        .values("sex")
+        .annotate(n=Count("participant", distinct=True))
         .order_by()
     )
     six_months = (
-        FollowUp.objects.filter(
-            outcome__enrollment__in=enrollments,
+        FollowUpFigures.objects.filter(
+            enrollment__in=enrollments,
             months_after=6,
             checked_on__range=(period.start, period.end),
             situation__in=EMPLOYED,
         )
-        .values("outcome__enrollment__participant__sex")
-        .annotate(n=Count("outcome__enrollment__participant", distinct=True))
+        .values("enrollment__sex")
+        .annotate(n=Count("enrollment__participant", distinct=True))
         .order_by()
     )
-    leaving = {row["enrollment__participant__sex"]: row["n"] for row in on_leaving}
-    later = {row["outcome__enrollment__participant__sex"]: row["n"] for row in six_months}
+    leaving = {row["sex"]: row["n"] for row in on_leaving}
+    later = {row["enrollment__sex"]: row["n"] for row in six_months}
     rows += [
         (_("employed on leaving"), [leaving.get(sex, 0) for sex in sexes]),
         (_("employed 6 months after leaving"), [later.get(sex, 0) for sex in sexes]),
@@ -570,61 +551,35 @@ PEOPLE_MEASURES = {"active_people", "completed", "employed"}
 
 def national_figures(regions, period):
     """{region pk: {measure: value}} and national totals (people counted once nationally)."""
-    active = Q(enrollments__status__in=PARTICIPATING_STATUSES, enrollments__started_on__lte=period.end) & (
-        Q(enrollments__exit_on__isnull=True) | Q(enrollments__exit_on__gte=period.start)
+    active = Q(status__in=PARTICIPATING_STATUSES, started_on__lte=period.end) & (
+        Q(exit_on__isnull=True) | Q(exit_on__gte=period.start)
     )
-    left = Q(enrollments__exit_on__range=(period.start, period.end))
+    left = Q(exit_on__range=(period.start, period.end))
+    people = {
+        "active_people": Count("participant", filter=active, distinct=True),
+        "completed": Count("participant", filter=left & Q(status=EnrollmentStatusChoices.COMPLETED), distinct=True),
+        "employed": Count("participant", filter=left & Q(outcome_situation__in=EMPLOYED), distinct=True),
+    }
     figures = {region.pk: dict.fromkeys(MEASURES, 0) for region in regions}
-    for row in (
-        Club.objects.filter(region__in=regions)
-        .values("region")
-        .annotate(
-            active_clubs=Count("pk", filter=Q(status=ClubStatusChoices.ACTIVE), distinct=True),
-            active_people=Count("enrollments__participant", filter=active, distinct=True),
-            completed=Count(
-                "enrollments__participant",
-                filter=left & Q(enrollments__status=EnrollmentStatusChoices.COMPLETED),
-                distinct=True,
-            ),
-            employed=Count(
-                "enrollments__participant", filter=left & Q(enrollments__outcome__situation__in=EMPLOYED), distinct=True
-            ),
-        )
-        .order_by()
-    ):
-        figures[row["region"]].update({k: v for k, v in row.items() if k != "region"})
+    clubs = Club.objects.filter(region__in=regions, status=ClubStatusChoices.ACTIVE)
+    for row in clubs.values("region").annotate(n=Count("pk")).order_by():
+        figures[row["region"]]["active_clubs"] = row["n"]
+    everyone = EnrollmentFigures.objects.filter(club__region__in=regions)
+    for row in everyone.values("club__region").annotate(**people).order_by():
+        figures[row["club__region"]].update({k: v for k, v in row.items() if k != "club__region"})
     attendance = (
-        Attendance.objects.filter(
-            activity__club__region__in=regions, activity__held_on__range=(period.start, period.end)
+        ActivityFigures.objects.filter(
+            club__region__in=regions, held_on__range=(period.start, period.end), attendance_recorded__gt=0
         )
-        .values("activity__club__region")
-        .annotate(all=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatusChoices.PRESENT)))
+        .values("club__region")
+        .annotate(all=Sum("attendance_recorded"), present=Sum("attendance_present"))
         .order_by()
     )
     for row in attendance:
-        figures[row["activity__club__region"]]["attendance"] = round(100 * row["present"] / row["all"], 1)
-    per_network = coverage(local_networks(Network.objects.filter(region__in=regions)), period.end)
-    for item in per_network.values():
-        figures[item.network.region_id]["working_networks"] += item.works
-    everyone = Enrollment.objects.filter(club__region__in=regions)
-    totals = everyone.aggregate(
-        active_people=Count(
-            "participant",
-            distinct=True,
-            filter=Q(status__in=PARTICIPATING_STATUSES, started_on__lte=period.end)
-            & (Q(exit_on__isnull=True) | Q(exit_on__gte=period.start)),
-        ),
-        completed=Count(
-            "participant",
-            distinct=True,
-            filter=Q(exit_on__range=(period.start, period.end), status=EnrollmentStatusChoices.COMPLETED),
-        ),
-        employed=Count(
-            "participant",
-            distinct=True,
-            filter=Q(exit_on__range=(period.start, period.end), outcome__situation__in=EMPLOYED),
-        ),
-    )
+        figures[row["club__region"]]["attendance"] = round(100 * row["present"] / row["all"], 1)
+    for region, n in working_networks(Network.objects.filter(region__in=regions), period.end).items():
+        figures[region]["working_networks"] = n
+    totals = everyone.aggregate(**people)
     totals["active_clubs"] = sum(f["active_clubs"] for f in figures.values())
     totals["working_networks"] = sum(f["working_networks"] for f in figures.values())
     all_attendance = sum(r["all"] for r in attendance)
@@ -645,7 +600,7 @@ def national_table(regions, figures, totals, national=True):
 
 
 def monthly_trend(enrollments, months):
-    """Active participants and new applications in each month, in one query."""
+    """Active participants and new applications in each month (from EnrollmentFigures), in one query."""
     figures = enrollments.aggregate(
         **{
             f"active{i}": Count(

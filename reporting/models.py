@@ -1,15 +1,193 @@
+"""Summary data the reports read instead of the domain's tables; kept by `reporting.summaries`."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class FiguresVersion(models.Model):
-    """A single row whose token is renewed after every committed change of the data reports come from."""
+class EnrollmentFigures(models.Model):
+    """One enrollment as the reports count it: its dates, status and the person's facts at entry.
 
-    token = models.CharField(_("token"), max_length=32)
+    A narrow copy of what the figures need from the enrollment, its participant, its art. 1
+    categories and its outcome, so a report of any scope and any period of days counts distinct
+    people from this one table.
+    """
+
+    enrollment = models.OneToOneField(
+        verbose_name=_("enrollment"),
+        to="participants.Enrollment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    participant = models.ForeignKey(
+        verbose_name=_("participant"),
+        to="participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    club = models.ForeignKey(
+        verbose_name=_("club"),
+        to="clubs.Club",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(
+        verbose_name=_("status"),
+        max_length=20,
+    )
+    applied_on = models.DateField(
+        verbose_name=_("applied on"),
+    )
+    started_on = models.DateField(
+        verbose_name=_("started on"),
+        null=True,
+    )
+    exit_on = models.DateField(
+        verbose_name=_("left on"),
+        null=True,
+    )
+    sex = models.CharField(
+        verbose_name=_("sex"),
+        max_length=10,
+    )
+    age_on_entry = models.PositiveSmallIntegerField(
+        verbose_name=_("age on entry"),
+        null=True,
+    )
+    education_level = models.CharField(
+        verbose_name=_("education level at entry"),
+        max_length=20,
+    )
+    labour_market_status = models.CharField(
+        verbose_name=_("labour-market status at entry"),
+        max_length=30,
+    )
+    long_term_unemployed = models.BooleanField(
+        verbose_name=_("long-term unemployed at entry"),
+    )
+    homeless = models.CharField(
+        verbose_name=_("homeless or excluded from housing"),
+        max_length=10,
+    )
+    disability = models.CharField(
+        verbose_name=_("with a disability"),
+        max_length=10,
+    )
+    categories = models.CharField(
+        verbose_name=_("art. 1 eligibility categories"),
+        max_length=8,
+        help_text=_("The codes of the art. 1 categories, in order, e.g. 25."),
+    )
+    outcome_situation = models.CharField(
+        verbose_name=_("situation on leaving"),
+        max_length=30,
+        help_text=_("Empty while no outcome is recorded."),
+    )
+    reintegration_achieved = models.BooleanField(
+        verbose_name=_("achieved reintegration effects"),
+    )
 
     class Meta:
-        verbose_name = _("version of the report figures")
-        verbose_name_plural = _("versions of the report figures")
+        ordering = ["enrollment"]
+        verbose_name = _("enrollment figures")
+        verbose_name_plural = _("enrollment figures")
+        indexes = [
+            models.Index(fields=["club", "started_on"], name="figures_enrollment_club_idx"),
+            models.Index(fields=["started_on", "exit_on"], name="figures_enrollment_active_idx"),
+            models.Index(fields=["applied_on"], name="figures_enrollment_applied_idx"),
+            models.Index(fields=["exit_on"], name="figures_enrollment_exit_idx"),
+        ]
 
     def __str__(self):
-        return self.token
+        return str(self.pk)
+
+
+class FollowUpFigures(models.Model):
+    """One follow-up of a former participant, as the reports count it."""
+
+    follow_up = models.OneToOneField(
+        verbose_name=_("follow-up"),
+        to="participants.FollowUp",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    enrollment = models.ForeignKey(
+        verbose_name=_("enrollment"),
+        to="reporting.EnrollmentFigures",
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    months_after = models.PositiveSmallIntegerField(
+        verbose_name=_("when"),
+    )
+    checked_on = models.DateField(
+        verbose_name=_("checked on"),
+    )
+    situation = models.CharField(
+        verbose_name=_("situation"),
+        max_length=30,
+    )
+
+    class Meta:
+        ordering = ["follow_up"]
+        verbose_name = _("follow-up figures")
+        verbose_name_plural = _("follow-up figures")
+        indexes = [models.Index(fields=["checked_on"], name="figures_follow_up_checked_idx")]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class ActivityFigures(models.Model):
+    """One activity as the reports count it: its day, pillar, provider's type, hours and attendance."""
+
+    activity = models.OneToOneField(
+        verbose_name=_("activity"),
+        to="clubs.Activity",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    club = models.ForeignKey(
+        verbose_name=_("club"),
+        to="clubs.Club",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    held_on = models.DateField(
+        verbose_name=_("date"),
+    )
+    pillar = models.ForeignKey(
+        verbose_name=_("pillar"),
+        to="clubs.Pillar",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    provider_type = models.CharField(
+        verbose_name=_("stakeholder type"),
+        max_length=1,
+    )
+    hours = models.DecimalField(
+        verbose_name=_("hours"),
+        max_digits=4,
+        decimal_places=1,
+    )
+    attendance_recorded = models.PositiveIntegerField(
+        verbose_name=_("attendance"),
+    )
+    attendance_present = models.PositiveIntegerField(
+        verbose_name=_("present"),
+    )
+
+    class Meta:
+        ordering = ["activity"]
+        verbose_name = _("activity figures")
+        verbose_name_plural = _("activity figures")
+        indexes = [
+            models.Index(fields=["club", "held_on"], name="figures_activity_club_idx"),
+            models.Index(fields=["held_on"], name="figures_activity_held_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.pk)

@@ -125,9 +125,3 @@ def records(user, enrollments, checks, today):
         listed = matching.select_related("participant", "club", "outcome").order_by("club__name", "pk")[:SHOWN]
         found.append((check, matching.count(), [(e, fix_link(user, check, e)) for e in listed]))
     return found
-
-
-def found_in_all(enrollments, checks, today):
-    """How many problems the checks find in `enrollments` (a record counts once per check it fails)."""
-    measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
-    return sum(enrollments.aggregate(**measures).values())

@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from clubs.models import Club
 from ksr_portal.audit import log_bulk
 from ksr_portal.collation import Polish
+from ksr_portal.routers import replica_reads
 from ksr_portal.scoping import user_scope
 from networks.models import Region
 from participants.models import Enrollment
 
 from . import figures, quality
 from .exports import csv_response, xlsx_response
-from .figures_cache import cached_figures
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
+from .models import EnrollmentFigures
 from .periods import Period, months_back
 from .tables import Table, legend, suppress
 
@@ -106,9 +107,8 @@ def region_report(request, terc):
     compared = comparison.compared(period)
     errors = [*errors, *errors_of(comparison)]
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    tables = cached_figures(
-        "region", (region.pk, period, compared), lambda: figures.region_report(region, period, compared)
-    )
+    with replica_reads():
+        tables = figures.region_report(region, period, compared)
     context = {"region": region, "period": period, "compared": compared, "comparison": comparison}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}", errors)
 
@@ -127,8 +127,8 @@ def annual_report(request):
     if not clubs.exists() and not regions:
         raise Http404
     title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
-    clubs_read = tuple(clubs.order_by("pk").values_list("pk", flat=True))
-    tables = cached_figures("annual", (clubs_read, year), lambda: figures.annual_club_report(clubs, year))
+    with replica_reads():
+        tables = figures.annual_club_report(clubs, year)
     context = {"year": year, "regions": regions, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
     errors = [] if valid else errors_of(form)
     return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}", errors)
@@ -142,11 +142,8 @@ def eu_indicators(request):
     today = timezone.localdate()
     period, errors = period_from(request, datetime.date(today.year, 1, 1))
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
-    tables = cached_figures(
-        "eu",
-        (tuple(region.pk for region in regions), period),
-        lambda: figures.eu_indicators(Enrollment.objects.filter(club__region__in=regions), period),
-    )
+    with replica_reads():
+        tables = figures.eu_indicators(EnrollmentFigures.objects.filter(club__region__in=regions), period)
     return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue", errors)
 
 
@@ -162,20 +159,11 @@ def dashboard(request):
     months = months_back(today, 12)
     national = request.user.is_superuser or user_scope(request.user).level == "national"
 
-    def compute():
+    with replica_reads():
         values, totals = figures.national_figures(regions, period)
-        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months)
-        return [figures.national_table(regions, values, totals, national), trend]
-
-    tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
-    table, trend = tables
-    checks = quality.CHECKS
-    problems = cached_figures(
-        "quality",
-        (tuple(region.pk for region in regions), tuple(check.code for check in checks)),
-        lambda: quality.found_in_all(Enrollment.objects.filter(club__region__in=regions), checks, today),
-    )
-    problems_table = Table(_("Data quality"), [""], [("", [problems])])
+        table = figures.national_table(regions, values, totals, national)
+        trend = figures.monthly_trend(EnrollmentFigures.objects.filter(club__region__in=regions), months)
+    tables = [table, trend]
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}
     else:
@@ -183,7 +171,7 @@ def dashboard(request):
     if request.GET.get("format") in ("csv", "xlsx") and not errors:
         return respond(request, "", title, tables, {}, regions, "pulpit")
     if suppressed_for(request.user):
-        for t in [*tables, problems_table]:
+        for t in tables:
             suppress(t)
     column = list(figures.MEASURES).index(measure)
     shown = {region.pk: table.cell(r, column) for r, region in enumerate(regions)}
@@ -224,8 +212,7 @@ def dashboard(request):
             "period": period,
             "table": table,
             "trend": trend,
-            "legend": legend([*tables, problems_table]),
-            "problems": problems_table.cell(0, 0),
+            "legend": legend(tables),
             "tiles": tiles,
             "bars": bars,
             "measures": figures.MEASURES,

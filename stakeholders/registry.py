@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ksr_portal.audit import is_audited, log_bulk
+from ksr_portal.changes import bulk_written
 
 from .models import Membership, Organization
 
@@ -75,10 +76,12 @@ def merge(source, target, actor=None):
         else:
             model, name = relation.related_model, relation.field.name
             rows = model._base_manager.filter(**{name: source})
+            pks = list(rows.values_list("pk", flat=True))
             if is_audited(model):  # an update() passes by the audit trail's signals
                 changes = {name: [str(source.pk), str(target.pk)]}
-                log_bulk(model, list(rows.values_list("pk", flat=True)), LogEntry.Action.UPDATE, changes, actor)
+                log_bulk(model, pks, LogEntry.Action.UPDATE, changes, actor)
             rows.update(**{name: target})
+            bulk_written(model, pks)
     target.pillars.add(*source.pillars.all())
     for field in ("nip", "regon", "krs", "street_address", "postal_code", "town", "email", "phone", "website"):
         if not getattr(target, field) and getattr(source, field):

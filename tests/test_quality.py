@@ -96,12 +96,10 @@ def test_another_region_is_out_of_reach(client, planted):
     assert client.get(reverse("reporting:quality"), {"region": elsewhere.club.region.terc}).status_code == 404
 
 
-def test_the_dashboard_counts_the_problems_and_links_to_them(client, planted):
+def test_the_dashboard_links_to_the_page(client, planted):
     club, _records, _clean, _elsewhere = planted
     client.force_login(staff(roles.ROPS_STAFF, level="region", region=club.region))
-    response = client.get(reverse("reporting:dashboard"))
-    assert response.context["problems"] == 5
-    assert reverse("reporting:quality") in response.content.decode()
+    assert reverse("reporting:quality") in client.get(reverse("reporting:dashboard")).content.decode()
 
 
 def test_the_worklist_links_to_the_page_for_whoever_may_open_it(client):

@@ -14,6 +14,7 @@ from ksr_portal import roles
 from ksr_portal.models import UserScope
 from participants.choices import EligibilityCategoryCodeChoices, EnrollmentStatusChoices
 from reporting import figures
+from reporting.models import EnrollmentFigures
 from reporting.periods import Period
 from reporting.tables import Table, legend, suppress
 
@@ -168,7 +169,7 @@ def test_region_report_compares_with_a_year_earlier_unless_asked(client, region)
 
 
 def test_eu_indicators_by_sex(region):
-    table = figures.eu_indicators(figures.Enrollment.objects.filter(club__region=region), PERIOD)[0]
+    table = figures.eu_indicators(EnrollmentFigures.objects.filter(club__region=region), PERIOD)[0]
     rows = {label: values for label, values in table.rows}
     joined = table.rows[0][1]
     assert joined == [1, 2, 0, 3]  # joined in the period: Anna; Jan (second club), Piotr

@@ -48,6 +48,6 @@ def test_report_pages_read_through_the_replica_context(client, monkeypatch):
     region = f.RegionFactory(terc="26")
     assert client.get(reverse("reporting:region", args=[region.terc])).status_code == 200
     report_reads = [label for label, reporting in seen if reporting]
-    assert "participants.Enrollment" in report_reads and "clubs.Club" in report_reads
+    assert "reporting.EnrollmentFigures" in report_reads and "clubs.Club" in report_reads
     # The session and the user are read outside the report: from the primary.
     assert ("sessions.Session", False) in seen or ("auth.User", False) in seen

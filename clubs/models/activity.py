@@ -104,5 +104,5 @@ class Activity(TimestampedModel):
             copies.append(copy)
             day += datetime.timedelta(weeks=1)
         created = Activity.objects.bulk_create(copies)
-        bulk_written(Activity)
+        bulk_written(Activity, [activity.pk for activity in created])
         return created

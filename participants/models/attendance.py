@@ -103,7 +103,7 @@ class Attendance(TimestampedModel):
             pks = [a.pk for a in changed if a.status == status]
             log_bulk(cls, pks, LogEntry.Action.UPDATE, {"status": status}, actor=by)
         log_bulk(cls, removed, LogEntry.Action.DELETE, actor=by)
-        bulk_written(cls)
+        bulk_written(type(activity), [activity.pk])  # its attendance counts
         return len(created), len(changed), len(removed)
 
     def clean(self):
