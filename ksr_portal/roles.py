@@ -126,6 +126,8 @@ ROLES = {
             "participants.attendance": ALL,
             "participants.outcome": NO_DELETE,
             "participants.followup": ALL,
+            "participants.casenote": NO_DELETE,
+            "participants.casedocument": ALL,
         },
     ),
     KIS_INSTRUCTOR: (

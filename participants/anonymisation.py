@@ -1,10 +1,10 @@
 """Anonymisation of participants whose retention period after exit has passed.
 
 Names, PESEL, the day and month of birth and every free-text note about the person go, in the
-records and in the audit trail. What reports count stays: sex, year of birth, age on entry,
-municipality, eligibility categories, statuses and dates, attendance and outcomes. Writes are plain
-updates, so the old values are not copied into the audit trail by its signals; one entry per person
-records the anonymisation itself.
+records and in the audit trail, and so do the scanned documents of their file. What reports count
+stays: sex, year of birth, age on entry, municipality, eligibility categories, statuses and dates,
+attendance and outcomes. Writes are plain updates, so the old values are not copied into the audit
+trail by its signals; one entry per person records the anonymisation itself.
 """
 
 import datetime
@@ -21,6 +21,8 @@ from .models import (
     OPEN_ENROLLMENT_STATUSES,
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     Enrollment,
     FollowUp,
@@ -56,6 +58,8 @@ SCRUBBED = {
     Attendance: ("enrollment__participant", {}),
     Consent: ("participant", {}),
     FollowUp: ("outcome__enrollment__participant", {"notes": ""}),
+    CaseNote: ("enrollment__participant", {"text": ""}),
+    CaseDocument: ("enrollment__participant", {}),
 }
 
 
@@ -101,9 +105,18 @@ def anonymise(participants, today):
         _scrub_audit_trail(model, list(rows.values_list("pk", flat=True)))
         if values:
             rows.update(**values)
+    _remove_documents(pks)
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})
     bulk_written(Participant)
     return len(pks)
+
+
+def _remove_documents(pks):
+    """A scan carries the identity itself: the files go once the transaction holding their rows' removal commits."""
+    documents = list(CaseDocument._base_manager.filter(enrollment__participant__in=pks))
+    CaseDocument._base_manager.filter(pk__in=[d.pk for d in documents]).delete()
+    files = [(d.file.storage, d.file.name) for d in documents]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def _scrub_audit_trail(model, pks):

@@ -26,6 +26,8 @@ class ParticipantsConfig(AppConfig):
             models.Attendance,
             models.Outcome,
             models.FollowUp,
+            models.CaseNote,
+            models.CaseDocument,
             mask_fields=["pesel"],
             m2m_fields=["eligibility_categories", "planned_services"],
         )

@@ -12,5 +12,9 @@ urlpatterns = [
     path("uczestnicy/<int:pk>/dane/", views.record, name="record"),
     path("uczestnicy/<int:pk>/dane.json", views.record_json, name="record_json"),
     path("uczestnicy/<int:pk>/zgody/<int:consent_pk>/wycofanie/", views.withdraw_consent, name="withdraw_consent"),
+    path("zapisy/<int:pk>/", views.case_file_page, name="case_file"),
+    path("zapisy/<int:pk>/notatki/", views.add_case_note, name="add_case_note"),
+    path("zapisy/<int:pk>/dokumenty/", views.add_case_document, name="add_case_document"),
     path("zapisy/<int:pk>/zaswiadczenie/", views.certificate, name="certificate"),
+    path("dokumenty/<int:pk>/", views.case_document, name="document"),
 ]

@@ -1,4 +1,5 @@
-"""The portal pages of a person's journey: registration, timeline, record, certificate, worklist, attendance."""
+"""The portal pages of a person's journey: registration, timeline, case file, record, certificate, worklist,
+attendance."""
 
 import datetime
 
@@ -6,8 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,14 +19,21 @@ from django.views.decorators.http import require_POST
 from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
 from ksr_portal.collation import Polish
-from ksr_portal.scoping import user_scope
+from ksr_portal.scoping import permits, user_scope
 from ksr_portal.widgets import DatePicker
 from networks.models import Municipality
 from stakeholders.models import Organization
 
-from .choices import AttendanceStatusChoices, EnrollmentStatusChoices, ParticipantSexChoices
+from .casefile import case_file
+from .choices import (
+    AttendanceStatusChoices,
+    CaseDocumentKindChoices,
+    CaseNoteKindChoices,
+    EnrollmentStatusChoices,
+    ParticipantSexChoices,
+)
 from .journey import hours_by_pillar, timeline_events
-from .models import Attendance, Consent, Enrollment, Participant, active_on
+from .models import Attendance, CaseDocument, CaseNote, Consent, Enrollment, Participant, active_on
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
 from .visibility import visible_sections
@@ -173,7 +182,7 @@ def register_participant(request):
         else:
             # The same answer whether the PESEL was known or not (registration.py).
             messages.success(request, _("The person is registered and enrolled as a candidate."))
-            return redirect("participants:timeline", pk=enrollment.participant_id)
+            return redirect("participants:case_file", pk=enrollment.pk)
     if not show_duplicate:
         form.fields.pop("duplicate_decision")
     return render(request, "participants/register.html", {"form": form, "club": club})
@@ -186,7 +195,11 @@ def timeline(request, pk):
     return render(
         request,
         "participants/timeline.html",
-        {"participant": participant, "events": timeline_events(participant, request.user)},
+        {
+            "participant": participant,
+            "events": timeline_events(participant, request.user),
+            "stays": Enrollment.objects.restrict(request.user).filter(participant=participant).select_related("club"),
+        },
     )
 
 
@@ -299,3 +312,94 @@ def attendance_sheet(request, pk):
         "participants/attendance.html",
         {"activity": activity, "rows": rows, "statuses": AttendanceStatusChoices.choices},
     )
+
+
+class CaseNoteForm(forms.ModelForm):
+    prefix = "note"  # the page holds two forms, whose fields must not share ids
+
+    class Meta:
+        model = CaseNote
+        fields = ["written_on", "kind", "pillar", "duration_minutes", "text"]
+        widgets = {"written_on": DatePicker(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— choose —")), *CaseNoteKindChoices.choices]
+        self.fields["pillar"].empty_label = "—"
+
+
+class CaseDocumentForm(forms.ModelForm):
+    prefix = "document"
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "received_on", "file"]
+        widgets = {"received_on": DatePicker(), "file": forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— choose —")), *CaseDocumentKindChoices.choices]
+
+
+def render_case_file(request, pk, note_form=None, document_form=None):
+    today = timezone.localdate()
+    context = case_file(request.user, pk, today)
+    if request.user.has_perm("participants.add_casenote"):
+        context["note_form"] = note_form or CaseNoteForm(initial={"written_on": today})
+    if request.user.has_perm("participants.add_casedocument"):
+        context["document_form"] = document_form or CaseDocumentForm(initial={"received_on": today})
+    return render(request, "participants/case_file.html", context)
+
+
+@login_required
+def case_file_page(request, pk):
+    return render_case_file(request, pk)
+
+
+def new_row_in_scope(request, model, pk):
+    """A new row of `model` on the enrollment `pk`, which must be in scope for the user to add it."""
+    if not request.user.has_perm(f"participants.add_{model._meta.model_name}"):
+        raise PermissionDenied
+    enrollment = get_object_or_404(Enrollment.objects.restrict(request.user), pk=pk)
+    row = model(enrollment=enrollment)
+    if not permits(request.user, row, "add"):
+        raise Http404
+    return row
+
+
+@login_required
+@require_POST
+def add_case_note(request, pk):
+    note = new_row_in_scope(request, CaseNote, pk)
+    note.author = request.user
+    form = CaseNoteForm(request.POST, instance=note)
+    if not form.is_valid():
+        return render_case_file(request, pk, note_form=form)
+    form.save()
+    messages.success(request, _("The note has been saved."))
+    return redirect(reverse("participants:case_file", args=[pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def add_case_document(request, pk):
+    document = new_row_in_scope(request, CaseDocument, pk)
+    form = CaseDocumentForm(request.POST, request.FILES, instance=document)
+    if not form.is_valid():
+        return render_case_file(request, pk, document_form=form)
+    form.save()
+    messages.success(request, _("The document has been added to the file."))
+    return redirect(reverse("participants:case_file", args=[pk]) + "#documents")
+
+
+@login_required
+def case_document(request, pk):
+    """A scan from a person's file, only within scope, always as a download the browser does not sniff."""
+    document = get_object_or_404(CaseDocument.objects.restrict(request.user), pk=pk)
+    log_access(document)
+    try:
+        response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name())
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -23,3 +23,10 @@ def upload_dir(settings, tmp_path):
     """Uploads waiting for confirmation go to the test's own folder."""
     settings.KSR_UPLOAD_DIR = tmp_path / "uploads"
     return settings.KSR_UPLOAD_DIR
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded documents go to the test's own folder too."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -25,6 +25,8 @@ from networks.choices import (
 )
 from networks.models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
 from participants.choices import (
+    CaseDocumentKindChoices,
+    CaseNoteKindChoices,
     ConsentPurposeChoices,
     EnrollmentBenefitExclusionChoices,
     EnrollmentExitReasonChoices,
@@ -36,6 +38,8 @@ from participants.choices import (
 from participants.models import (
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     EligibilityCategory,
     Enrollment,
@@ -452,6 +456,27 @@ class FollowUpFactory(ModelFactory):
     months_after = 6
     checked_on = datetime.date(2025, 5, 29)
     situation = OutcomeSituationChoices.EMPLOYED
+
+
+class CaseNoteFactory(ModelFactory):
+    class Meta:
+        model = CaseNote
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    written_on = datetime.date(2024, 3, 4)
+    kind = CaseNoteKindChoices.COUNSELLING
+    duration_minutes = 45
+    text = "Rozmowa o planie dnia i powrocie do pracy"
+
+
+class CaseDocumentFactory(ModelFactory):
+    class Meta:
+        model = CaseDocument
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    kind = CaseDocumentKindChoices.SIGNED_CONTRACT
+    received_on = datetime.date(2024, 2, 10)
+    file = factory.django.FileField(filename="kontrakt.pdf", data=b"%PDF-1.7 scan")
 
 
 # ---------------------------------------------------------------------------

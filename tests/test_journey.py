@@ -69,8 +69,11 @@ def test_a_new_person_is_registered_and_enrolled_as_candidate_with_consent(clien
     pesel = make_pesel(datetime.date(1980, 5, 17), male=True, serial=7)
     response = client.post(reverse("participants:register"), registration(pesel=pesel, birth_date=""))
     person = Participant.objects.get(pesel=pesel)
-    assert response.status_code == 302 and response["Location"] == reverse("participants:timeline", args=[person.pk])
     enrollment = person.enrollments.get()
+    # Registration leads to the new stay's case file, which says what comes next.
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "participants:case_file", args=[enrollment.pk]
+    )
     assert (enrollment.club, enrollment.status) == (club, EnrollmentStatusChoices.CANDIDATE)
     assert person.birth_date == datetime.date(1980, 5, 17)  # from the PESEL
     assert person.consents.count() == 1

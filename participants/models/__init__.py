@@ -1,6 +1,7 @@
 """The participants' data, one module per concern of a person's stay in a club."""
 
 from .attendance import Attendance
+from .casefile import CaseDocument, CaseNote
 from .contract import SOCIAL_CONTRACT_TRANSITIONS, SocialContract
 from .enrollment import (
     CLOSED_ENROLLMENT_STATUSES,
@@ -29,6 +30,8 @@ __all__ = [
     "SOCIAL_CONTRACT_TRANSITIONS",
     "ActionPlan",
     "Attendance",
+    "CaseDocument",
+    "CaseNote",
     "Consent",
     "EligibilityCategory",
     "Enrollment",
