@@ -17,4 +17,6 @@ urlpatterns = [
     path("zapisy/<int:pk>/dokumenty/", views.add_case_document, name="add_case_document"),
     path("zapisy/<int:pk>/zaswiadczenie/", views.certificate, name="certificate"),
     path("dokumenty/<int:pk>/", views.case_document, name="document"),
+    path("kontrakty/<int:pk>/", views.contract_paper_page, name="contract_paper"),
+    path("plany/<int:pk>/", views.plan_paper_page, name="plan_paper"),
 ]

@@ -7,13 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs.models import Activity
@@ -32,8 +32,21 @@ from .choices import (
     EnrollmentStatusChoices,
     ParticipantSexChoices,
 )
-from .journey import hours_by_pillar, timeline_events
-from .models import Attendance, CaseDocument, CaseNote, Consent, Enrollment, Participant, active_on
+from .journey import timeline_events
+from .models import (
+    ActionPlan,
+    Attendance,
+    CaseDocument,
+    CaseNote,
+    Consent,
+    Enrollment,
+    Goal,
+    Participant,
+    Review,
+    SocialContract,
+    active_on,
+)
+from .papers import as_pdf, certificate_paper, contract_paper, plan_paper
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
 from .visibility import visible_sections
@@ -203,35 +216,14 @@ def timeline(request, pk):
     )
 
 
-# The certificate's sentence in its holder's grammatical gender ("ukończyła", "ukończył"); a person of
-# another or unrecorded sex is named "osoba", whose verbs Polish puts in the feminine.
-COMPLETION = {
-    ParticipantSexChoices.FEMALE.value: pgettext_lazy(
-        "woman",
-        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-        "under a social contract, and completed their participation.",
-    ),
-    ParticipantSexChoices.MALE.value: pgettext_lazy(
-        "man",
-        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-        "under a social contract, and completed their participation.",
-    ),
-}
-COMPLETION_OF_A_PERSON = pgettext_lazy(
-    "person",
-    "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-    "under a social contract, and completed their participation.",
-)
-
-
-def completion_text(enrollment):
-    text = COMPLETION.get(enrollment.participant.sex, COMPLETION_OF_A_PERSON)
-    return text % {
-        "person": enrollment.participant,
-        "club": enrollment.club,
-        "start": date_format(enrollment.started_on) if enrollment.started_on else "—",
-        "end": date_format(enrollment.exit_on) if enrollment.exit_on else "—",
-    }
+def paper_response(request, paper, enrollment):
+    """The paper to print from the browser on A4, or with ?format=pdf as a PDF download."""
+    log_access(enrollment.participant)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(as_pdf(paper), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{paper.filename}"'
+        return response
+    return render(request, "participants/paper.html", {"paper": paper, "enrollment": enrollment})
 
 
 @login_required
@@ -241,14 +233,28 @@ def certificate(request, pk):
         pk=pk,
         status=EnrollmentStatusChoices.COMPLETED,
     )
-    log_access(enrollment.participant)
-    context = {
-        "enrollment": enrollment,
-        "completion": completion_text(enrollment),
-        "hours": hours_by_pillar(enrollment),
-        "today": timezone.localdate(),
-    }
-    return render(request, "participants/certificate.html", context)
+    return paper_response(request, certificate_paper(enrollment, timezone.localdate()), enrollment)
+
+
+@login_required
+def contract_paper_page(request, pk):
+    contracts = SocialContract.objects.restrict(request.user).select_related(
+        "enrollment__participant", "enrollment__club__operator", "referring_organization"
+    )
+    contract = get_object_or_404(contracts.prefetch_related("goals__pillar"), pk=pk)
+    return paper_response(request, contract_paper(contract, timezone.localdate()), contract.enrollment)
+
+
+@login_required
+def plan_paper_page(request, pk):
+    goals = Goal.objects.restrict(request.user).select_related("pillar").prefetch_related("planned_services")
+    plans = (
+        ActionPlan.objects.restrict(request.user)
+        .select_related("enrollment__participant", "enrollment__club__operator")
+        .prefetch_related(Prefetch("goals", goals), Prefetch("reviews", Review.objects.restrict(request.user)))
+    )
+    plan = get_object_or_404(plans, pk=pk)
+    return paper_response(request, plan_paper(plan, timezone.localdate()), plan.enrollment)
 
 
 @login_required

@@ -24,7 +24,7 @@ from ksr_portal import roles
 from ksr_portal.admin import PortalImportExportMixin
 from ksr_portal.models import UserScope
 from networks.models import Meeting, Network
-from participants.models import CaseDocument, Enrollment, Participant
+from participants.models import ActionPlan, CaseDocument, Enrollment, Participant, SocialContract
 
 from . import factories as f
 
@@ -200,6 +200,10 @@ def portal_paths():
         yield Enrollment, reverse("participants:case_file", args=[pk])
     for pk in CaseDocument.objects.values_list("pk", flat=True):
         yield CaseDocument, reverse("participants:document", args=[pk])
+    for pk in SocialContract.objects.values_list("pk", flat=True):
+        yield SocialContract, reverse("participants:contract_paper", args=[pk])
+    for pk in ActionPlan.objects.values_list("pk", flat=True):
+        yield ActionPlan, reverse("participants:plan_paper", args=[pk])
     for pk in Activity.objects.values_list("pk", flat=True):
         yield Activity, reverse("participants:attendance", args=[pk])
 
