@@ -96,6 +96,11 @@ NAMES = {
     "participants.attendance": Name(FEMININE),
     "participants.outcome": Name(MASCULINE),
     "participants.followup": Name(MASCULINE),
+    "participants.casenote": Name(FEMININE, pgettext_lazy("accusative", "case note")),
+    "participants.casedocument": Name(MASCULINE),
+    "participants.householdmember": Name(
+        MASCULINE_PERSONAL, pgettext_lazy("accusative", "family member covered by the contract")
+    ),
     "reporting.figuresversion": Name(FEMININE, pgettext_lazy("accusative", "version of the report figures")),
 }
 

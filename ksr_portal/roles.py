@@ -128,6 +128,7 @@ ROLES = {
             "participants.followup": ALL,
             "participants.casenote": NO_DELETE,
             "participants.casedocument": ALL,
+            "participants.householdmember": ALL,
         },
     ),
     KIS_INSTRUCTOR: (

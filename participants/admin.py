@@ -37,6 +37,7 @@ from .models import (
     FollowUp,
     Goal,
     GoalProgress,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -313,6 +314,22 @@ class SocialContractForm(forms.ModelForm):
         return data
 
 
+class HouseholdMemberInline(ScopedTabularInline):
+    model = HouseholdMember
+    extra = 0
+    fields = ["name", "relationship"]
+
+    # What the parties signed changes only by an annex: the model refuses it, the form does not offer it.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_signed())
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_signed())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_signed())
+
+
 @admin.register(SocialContract)
 class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
@@ -323,6 +340,7 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     readonly_fields = ["status", "signed_on", "termination_reason", "fulfilment_assessment"]
     form = SocialContractForm
     filter_horizontal = ["goals"]
+    inlines = [HouseholdMemberInline]
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}

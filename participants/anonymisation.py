@@ -1,10 +1,11 @@
 """Anonymisation of participants whose retention period after exit has passed.
 
-Names, PESEL, the day and month of birth and every free-text note about the person go, in the
-records and in the audit trail, and so do the scanned documents of their file. What reports count
-stays: sex, year of birth, age on entry, municipality, eligibility categories, statuses and dates,
-attendance and outcomes. Writes are plain updates, so the old values are not copied into the audit
-trail by its signals; one entry per person records the anonymisation itself.
+Names (the family's covered by a contract too), PESEL, the day and month of birth and every
+free-text note about the person go, in the records and in the audit trail, and so do the scanned
+documents of their file. What reports count stays: sex, year of birth, age on entry, municipality,
+eligibility categories, statuses and dates, attendance and outcomes. Writes are plain updates, so the
+old values are not copied into the audit trail by its signals; one entry per person records the
+anonymisation itself.
 """
 
 import datetime
@@ -28,6 +29,7 @@ from .models import (
     FollowUp,
     Goal,
     GoalProgress,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -59,6 +61,7 @@ SCRUBBED = {
     Consent: ("participant", {}),
     FollowUp: ("outcome__enrollment__participant", {"notes": ""}),
     CaseNote: ("enrollment__participant", {"text": ""}),
+    HouseholdMember: ("contract__enrollment__participant", {"name": "—", "relationship": ""}),
     CaseDocument: ("enrollment__participant", {}),
 }
 

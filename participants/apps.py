@@ -28,6 +28,7 @@ class ParticipantsConfig(AppConfig):
             models.FollowUp,
             models.CaseNote,
             models.CaseDocument,
+            models.HouseholdMember,
             mask_fields=["pesel"],
             m2m_fields=["eligibility_categories", "planned_services"],
         )

@@ -52,8 +52,12 @@ def stay_in_scope(user, pk):
             Prefetch("action_plan__reviews", Review.objects.restrict(user)),
         ]
     if SOCIAL_CONTRACTS in shown:
-        contracts = SocialContract.objects.restrict(user).select_related("referring_organization")
-        prefetches.append(Prefetch("social_contracts", contracts.prefetch_related("goals__pillar")))
+        contracts = (
+            SocialContract.objects.restrict(user)
+            .select_related("referring_organization")
+            .prefetch_related("goals__pillar", "household_members")
+        )
+        prefetches.append(Prefetch("social_contracts", contracts))
     if CASE_NOTES in shown:
         notes = CaseNote.objects.restrict(user).select_related("pillar", "author")
         prefetches.append(Prefetch("case_notes", notes))

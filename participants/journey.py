@@ -3,6 +3,7 @@
 Both read a bounded number of queries whatever the length of the journey.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -146,7 +147,11 @@ def timeline_events(participant, user):
             "total": row["total"],
             "hours": row["hours"] or 0,
         }
-        events.append(Event(row["month"], _("Attendance in the month"), text))
+        # Dated to the month's last day: the month's attendance is known only then, and its first day
+        # may come before the enrollment it belongs to.
+        month = row["month"]
+        month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        events.append(Event(month_end, _("Attendance in the month"), text))
     for consent in Consent.objects.restrict(user).filter(participant=participant):
         events.append(Event(consent.given_on, _("Consent"), str(consent)))
         if consent.withdrawn_on:

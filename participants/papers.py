@@ -74,6 +74,7 @@ def contract_paper(contract, today):
     if contract.referring_organization_id:
         worker = f"{worker}, {contract.referring_organization}"
     goals = [(goal.pillar, goal.description, day(goal.target_date)) for goal in contract.goals.all()]
+    family = ", ".join(str(member) for member in contract.household_members.all())
     if contract.fulfilment_assessment:
         fulfilment = [contract.fulfilment_assessment]
     elif contract.termination_reason:
@@ -86,6 +87,7 @@ def contract_paper(contract, today):
             [
                 _("Concluded on %(date)s between:") % {"date": day(contract.signed_on or contract.valid_from)},
                 person_line(enrollment.participant),
+                _("family members covered by the contract: %(family)s,") % {"family": family or "—"},
                 _("and the social worker %(worker)s,") % {"worker": worker},
                 _("with the participation of %(club)s.") % {"club": club},
             ],

@@ -84,7 +84,7 @@ def subject_record(participant, user):
         ]
     if SOCIAL_CONTRACTS in shown:
         contracts = SocialContract.objects.restrict(user).select_related("referring_organization")
-        prefetches.append(Prefetch("social_contracts", contracts))
+        prefetches.append(Prefetch("social_contracts", contracts.prefetch_related("household_members")))
     if REFERRALS in shown:
         referrals = Referral.objects.restrict(user).select_related("organization", "service", "offer")
         prefetches.append(Prefetch("referrals", referrals))
@@ -115,6 +115,11 @@ def subject_record(participant, user):
             item["reviews"] = [fields_of(review, user) for review in plan.reviews.all()] if plan else []
         if SOCIAL_CONTRACTS in shown:
             item["social_contracts"] = [fields_of(contract, user) for contract in enrollment.social_contracts.all()]
+            item["household_members"] = [
+                fields_of(member, user)
+                for contract in enrollment.social_contracts.all()
+                for member in contract.household_members.all()
+            ]
         if REFERRALS in shown:
             item["referrals"] = [fields_of(referral, user) for referral in enrollment.referrals.all()]
         if ATTENDANCE in shown:

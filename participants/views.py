@@ -241,7 +241,7 @@ def contract_paper_page(request, pk):
     contracts = SocialContract.objects.restrict(request.user).select_related(
         "enrollment__participant", "enrollment__club__operator", "referring_organization"
     )
-    contract = get_object_or_404(contracts.prefetch_related("goals__pillar"), pk=pk)
+    contract = get_object_or_404(contracts.prefetch_related("goals__pillar", "household_members"), pk=pk)
     return paper_response(request, contract_paper(contract, timezone.localdate()), contract.enrollment)
 
 

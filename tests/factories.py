@@ -45,6 +45,7 @@ from participants.models import (
     Enrollment,
     FollowUp,
     Goal,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -428,6 +429,15 @@ class SocialContractFactory(ModelFactory):
     valid_until = datetime.date(2024, 11, 30)
     status = SocialContractStatusChoices.SIGNED
     signed_on = datetime.date(2024, 2, 10)
+
+
+class HouseholdMemberFactory(ModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    contract = factory.SubFactory(SocialContractFactory)
+    name = factory.Faker("name", locale="pl_PL")
+    relationship = "syn"
 
 
 class AttendanceFactory(ModelFactory):

@@ -369,6 +369,19 @@ def test_timeline_shows_every_step_in_date_order_in_few_queries(client, club, dj
     assert "Obecność w miesiącu" in kinds
 
 
+def test_a_months_attendance_is_dated_to_its_end_and_the_timeline_links_each_stay(client, club):
+    enrollment = f.EnrollmentFactory(
+        club=club, applied_on=datetime.date(2024, 2, 1), started_on=datetime.date(2024, 2, 10)
+    )
+    activity = f.ActivityFactory(club=club, held_on=datetime.date(2024, 2, 12))
+    f.AttendanceFactory(enrollment=enrollment, activity=activity)
+    client.force_login(staff(club))
+    page = client.get(reverse("participants:timeline", args=[enrollment.participant_id]))
+    months = [e.on for e in page.context["events"] if e.kind == "Obecność w miesiącu"]
+    assert months == [datetime.date(2024, 2, 29)]  # not the 1st, before the stay began
+    assert reverse("participants:case_file", args=[enrollment.pk]) in page.content.decode()
+
+
 # --- plan revisions ----------------------------------------------------------------------------------
 
 

@@ -3,10 +3,14 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ksr_portal import roles
+from participants.anonymisation import anonymise
+from participants.models import HouseholdMember
 
 from . import factories as f
 from .test_case_file import club_user, scoped_user
@@ -31,6 +35,7 @@ def stay():
         worker_obligations="Pomoc w przygotowaniu dokumentów",
     )
     contract.goals.set([goal])
+    f.HouseholdMemberFactory(contract=contract, name="Jędrzej Żółkiewski", relationship="syn")
     return enrollment
 
 
@@ -56,6 +61,7 @@ def test_the_three_papers_print_and_download_with_polish_letters(client, stay):
             "Kontrakt socjalny",
             "Nr KS/12/2024",
             "Halina Ślęzak",
+            "Jędrzej Żółkiewski (syn)",
             "Podjęcie stażu w spółdzielni socjalnej",
             "Udział w warsztatach dwa razy w tygodniu",
             "IV. Okres obowiązywania",
@@ -94,3 +100,21 @@ def test_papers_are_out_of_reach_outside_the_club(client, stay):
     client.force_login(club_user(stay.club, roles.KIS_INSTRUCTOR))
     for name in ("contract", "plan"):
         assert client.get(papers(stay)[name], {"format": "pdf"}).status_code == 404, name
+
+
+def test_the_family_covered_by_a_signed_contract_changes_only_by_an_annex(stay):
+    contract = stay.social_contracts.get()
+    member = contract.household_members.get()
+    member.full_clean()  # unchanged: still valid
+    member.relationship = "wnuk"
+    with pytest.raises(ValidationError):
+        member.full_clean()
+    with pytest.raises(ValidationError):
+        HouseholdMember(contract=contract, name="Nowa Osoba", relationship="córka").full_clean()
+    draft = f.SocialContractFactory(enrollment=stay, status="draft", signed_on=None)
+    HouseholdMember(contract=draft, name="Nowa Osoba", relationship="córka").full_clean()
+
+
+def test_anonymisation_removes_the_family_names(stay):
+    anonymise([stay.participant], timezone.localdate())
+    assert list(HouseholdMember.objects.values_list("name", flat=True)) == ["—"]

@@ -2,7 +2,7 @@
 
 from .attendance import Attendance
 from .casefile import CaseDocument, CaseNote
-from .contract import SOCIAL_CONTRACT_TRANSITIONS, SocialContract
+from .contract import SOCIAL_CONTRACT_TRANSITIONS, HouseholdMember, SocialContract
 from .enrollment import (
     CLOSED_ENROLLMENT_STATUSES,
     ENROLLMENT_TRANSITIONS,
@@ -39,6 +39,7 @@ __all__ = [
     "FollowUp",
     "Goal",
     "GoalProgress",
+    "HouseholdMember",
     "Outcome",
     "Participant",
     "Referral",
