@@ -98,6 +98,7 @@ NAMES = {
     "participants.followup": Name(MASCULINE),
     "participants.casenote": Name(FEMININE, pgettext_lazy("accusative", "case note")),
     "participants.casedocument": Name(MASCULINE),
+    "participants.digestoptout": Name(FEMININE, pgettext_lazy("accusative", "opt-out of the morning digest")),
     "participants.householdmember": Name(
         MASCULINE_PERSONAL, pgettext_lazy("accusative", "family member covered by the contract")
     ),

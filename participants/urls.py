@@ -7,6 +7,7 @@ app_name = "participants"
 urlpatterns = [
     path("klub/", views.worklist, name="worklist"),
     path("klub/zajecia/<int:pk>/obecnosc/", views.attendance_sheet, name="attendance"),
+    path("klub/przypomnienia/", views.reminders, name="reminders"),
     path("uczestnicy/nowy/", views.register_participant, name="register"),
     path("uczestnicy/<int:pk>/", views.timeline, name="timeline"),
     path("uczestnicy/<int:pk>/dane/", views.record, name="record"),

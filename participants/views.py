@@ -39,6 +39,7 @@ from .models import (
     CaseDocument,
     CaseNote,
     Consent,
+    DigestOptOut,
     Enrollment,
     Goal,
     Participant,
@@ -409,3 +410,25 @@ def case_document(request, pk):
         raise Http404 from missing
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class DigestForm(forms.Form):
+    digest = forms.BooleanField(label=gettext_lazy("Send me the morning e-mail digest of my worklist"), required=False)
+
+
+@login_required
+def reminders(request):
+    """The user's own choice whether to receive the morning digest (participants/reminders.py)."""
+    scope_club(request)
+    opted_out = DigestOptOut.objects.filter(user=request.user)
+    # An unticked box posts nothing: an empty POST is still an answer.
+    data = request.POST if request.method == "POST" else None
+    form = DigestForm(data, initial={"digest": not opted_out.exists()})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["digest"]:
+            opted_out.delete()
+        else:
+            DigestOptOut.objects.get_or_create(user=request.user)
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("participants:reminders")
+    return render(request, "participants/reminders.html", {"form": form})

@@ -18,6 +18,7 @@ from .outcome import FollowUp, Outcome
 from .participant import Consent, Participant
 from .plan import GOAL_TRANSITIONS, ActionPlan, Goal, GoalProgress, Review, add_months, default_review_interval
 from .referral import REFERRAL_TRANSITIONS, Referral
+from .reminders import DigestOptOut
 
 __all__ = [
     "CLOSED_ENROLLMENT_STATUSES",
@@ -33,6 +34,7 @@ __all__ = [
     "CaseDocument",
     "CaseNote",
     "Consent",
+    "DigestOptOut",
     "EligibilityCategory",
     "Enrollment",
     "EnrollmentStatusChange",
