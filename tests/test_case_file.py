@@ -263,3 +263,19 @@ def test_the_case_file_reads_a_bounded_number_of_queries(client, django_assert_m
         page = client.get(url)
     print(f"case file: {len(small.captured_queries)} queries")
     assert page.status_code == 200
+
+
+def test_a_transition_started_from_the_case_file_returns_to_it(client):
+    stay = f.EnrollmentFactory(status=EnrollmentStatusChoices.QUALIFIED, started_on=None)
+    f.SocialContractFactory(enrollment=stay)
+    client.force_login(club_user(stay.club))
+    case_file = reverse("participants:case_file", args=[stay.pk])
+    activate = reverse("admin:participants_enrollment_transition", args=[stay.pk, "activate"])
+    response = client.post(f"{activate}?next={case_file}", {"on": TODAY.isoformat()})
+    assert response.status_code == 302 and response["Location"] == case_file
+    stay.refresh_from_db()
+    assert stay.status == EnrollmentStatusChoices.ACTIVE
+    # Only back into the portal: another site's address leads to the workbench's page instead.
+    drop_out = reverse("admin:participants_enrollment_transition", args=[stay.pk, "drop_out"])
+    response = client.post(f"{drop_out}?next=https://example.com/", {"on": TODAY.isoformat(), "reason": "moved"})
+    assert response["Location"] == reverse("admin:participants_enrollment_change", args=[stay.pk])
