@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from clubs.models import Pillar
 from ksr_portal.scoping import hidden_fields
 
-from .choices import AttendanceStatusChoices
+from .choices import AttendanceStatusChoices, SocialContractStatusChoices
 from .models import (
     Attendance,
     Consent,
@@ -55,6 +55,26 @@ def plain(hours):
     """Hours as 3 or 2.5 whichever database summed them (PostgreSQL keeps a trailing 3.0)."""
     hours = Decimal(hours)
     return int(hours) if hours == hours.to_integral_value() else hours.normalize()
+
+
+def stays(participant, user):
+    """The person's enrollments in scope, each with its next review and the end of its signed contract
+    when the user may see the plan and the contracts."""
+    shown = visible_sections(user)
+    enrollments = Enrollment.objects.restrict(user).filter(participant=participant).select_related("club")
+    if ACTION_PLAN in shown:
+        enrollments = enrollments.select_related("action_plan").annotate(
+            last_next_review=Max("action_plan__reviews__next_review_on")
+        )
+    if SOCIAL_CONTRACTS in shown:
+        signed = Q(social_contracts__status=SocialContractStatusChoices.SIGNED)
+        enrollments = enrollments.annotate(contract_until=Min("social_contracts__valid_until", filter=signed))
+    rows = []
+    for enrollment in enrollments.order_by("-applied_on"):
+        plan = getattr(enrollment, "action_plan", None) if ACTION_PLAN in shown else None
+        review = plan.next_review_due(enrollment.last_next_review) if plan and enrollment.is_open() else None
+        rows.append((enrollment, review, getattr(enrollment, "contract_until", None)))
+    return rows
 
 
 def timeline_events(participant, user):

@@ -32,7 +32,7 @@ from .choices import (
     EnrollmentStatusChoices,
     ParticipantSexChoices,
 )
-from .journey import timeline_events
+from .journey import stays, timeline_events
 from .models import (
     ActionPlan,
     Attendance,
@@ -212,7 +212,7 @@ def timeline(request, pk):
         {
             "participant": participant,
             "events": timeline_events(participant, request.user),
-            "stays": Enrollment.objects.restrict(request.user).filter(participant=participant).select_related("club"),
+            "stays": stays(participant, request.user),
         },
     )
 

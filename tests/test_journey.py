@@ -379,7 +379,22 @@ def test_a_months_attendance_is_dated_to_its_end_and_the_timeline_links_each_sta
     page = client.get(reverse("participants:timeline", args=[enrollment.participant_id]))
     months = [e.on for e in page.context["events"] if e.kind == "Obecność w miesiącu"]
     assert months == [datetime.date(2024, 2, 29)]  # not the 1st, before the stay began
-    assert reverse("participants:case_file", args=[enrollment.pk]) in page.content.decode()
+    html = page.content.decode()
+    assert reverse("participants:case_file", args=[enrollment.pk]) in html
+
+
+def test_the_timeline_shows_each_stays_next_review_and_contract_end(client, club):
+    enrollment = active_enrollment(club)
+    plan = f.ActionPlanFactory(enrollment=enrollment, drawn_up_on=TODAY - 30 * DAY)
+    f.ReviewFactory(plan=plan, reviewed_on=TODAY - 10 * DAY, next_review_on=TODAY + 20 * DAY)
+    f.SocialContractFactory(enrollment=enrollment, valid_from=TODAY - 60 * DAY, valid_until=TODAY + 40 * DAY)
+    client.force_login(staff(club))
+    html = client.get(reverse("participants:timeline", args=[enrollment.participant_id])).content.decode()
+    assert f"następny przegląd: {(TODAY + 20 * DAY):%d.%m.%Y}" in html
+    assert f"kontrakt ważny do: {(TODAY + 40 * DAY):%d.%m.%Y}" in html
+    client.force_login(staff(club, roles.KIS_INSTRUCTOR))  # the instructor sees neither plan nor contract
+    html = client.get(reverse("participants:timeline", args=[enrollment.participant_id])).content.decode()
+    assert "następny przegląd" not in html and "kontrakt ważny do" not in html
 
 
 # --- plan revisions ----------------------------------------------------------------------------------

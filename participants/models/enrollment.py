@@ -333,6 +333,9 @@ class Enrollment(StateMachine, TimestampedModel):
     def __str__(self):
         return f"{self.participant} — {self.club}"
 
+    def is_open(self):
+        return self.status in OPEN_ENROLLMENT_STATUSES
+
     @property
     def entry_date(self):
         return self.started_on or self.applied_on
