@@ -108,18 +108,11 @@ def anonymise(participants, today):
         _scrub_audit_trail(model, list(rows.values_list("pk", flat=True)))
         if values:
             rows.update(**values)
-    _remove_documents(pks)
+    # A scan carries the identity itself: the rows go, and their files with them (models/casefile.py).
+    CaseDocument._base_manager.filter(enrollment__participant__in=pks).delete()
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})
     bulk_written(Participant)
     return len(pks)
-
-
-def _remove_documents(pks):
-    """A scan carries the identity itself: the files go once the transaction holding their rows' removal commits."""
-    documents = list(CaseDocument._base_manager.filter(enrollment__participant__in=pks))
-    CaseDocument._base_manager.filter(pk__in=[d.pk for d in documents]).delete()
-    files = [(d.file.storage, d.file.name) for d in documents]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def _scrub_audit_trail(model, pks):

@@ -279,3 +279,13 @@ def test_a_transition_started_from_the_case_file_returns_to_it(client):
     drop_out = reverse("admin:participants_enrollment_transition", args=[stay.pk, "drop_out"])
     response = client.post(f"{drop_out}?next=https://example.com/", {"on": TODAY.isoformat(), "reason": "moved"})
     assert response["Location"] == reverse("admin:participants_enrollment_change", args=[stay.pk])
+
+
+def test_a_deleted_document_takes_its_file_along(client, stay, django_capture_on_commit_callbacks):
+    document = stay.documents.get()
+    storage, name = document.file.storage, document.file.name
+    client.force_login(club_user(stay.club))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:participants_casedocument_delete", args=[document.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not CaseDocument.objects.exists()
+    assert not storage.exists(name)

@@ -6,8 +6,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,3 +149,12 @@ class CaseDocument(TimestampedModel):
     def clean(self):
         if self.received_on and self.received_on > timezone.localdate():
             raise ValidationError({"received_on": _("A document cannot be dated in the future.")})
+
+
+@receiver(post_delete, sender=CaseDocument)
+def remove_file(sender, instance, **kwargs):
+    """A scan carries the person's identity: its file goes with its row (from the admin, a bulk deletion or
+    anonymisation), once the deletion commits."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
