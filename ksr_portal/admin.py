@@ -37,6 +37,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -570,6 +571,10 @@ class TransitionAdminMixin:
                 self.message_user(
                     request, _("Done: %(action)s.") % {"action": self.transitions[name][0]}, messages.SUCCESS
                 )
+                # A page of the portal that offers the button (a case file) gets the user back.
+                back = request.GET.get("next", "")
+                if url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+                    return redirect(back)
                 return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -102,6 +102,12 @@ NAMES = {
     "reporting.enrollmentfigures": Name(PLURAL),  # dane zgłoszenia do sprawozdań
     "reporting.followupfigures": Name(PLURAL),
     "reporting.activityfigures": Name(PLURAL),
+    "participants.casenote": Name(FEMININE, pgettext_lazy("accusative", "case note")),
+    "participants.casedocument": Name(MASCULINE),
+    "participants.digestoptout": Name(FEMININE, pgettext_lazy("accusative", "opt-out of the morning digest")),
+    "participants.householdmember": Name(
+        MASCULINE_PERSONAL, pgettext_lazy("accusative", "family member covered by the contract")
+    ),
 }
 
 

@@ -128,6 +128,9 @@ ROLES = {
             "participants.attendance": ALL,
             "participants.outcome": NO_DELETE,
             "participants.followup": ALL,
+            "participants.casenote": NO_DELETE,
+            "participants.casedocument": ALL,
+            "participants.householdmember": ALL,
         },
     ),
     KIS_INSTRUCTOR: (

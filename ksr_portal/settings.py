@@ -148,6 +148,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 LOGIN_URL = "admin:login"
 
+# Outgoing e-mail (the morning digest): e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587;
+# by default e-mails are printed to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@ksr.example.gov.pl")
+
 # --- Login and session hardening ------------------------------------------------------------
 
 # Two-factor sign-in: "roles" asks a second factor of every role that reads identities or grants

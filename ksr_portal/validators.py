@@ -131,10 +131,24 @@ DOCUMENT_SIGNATURES = {
 
 
 def validate_document(file):
+    check_document(file, DOCUMENT_SIGNATURES, _("Attach a PDF, ODT, DOC, DOCX, JPG or PNG file."))
+
+
+# Scans in a person's file: what a scanner or a phone makes, nothing a word processor could hide a macro in.
+SCAN_SIGNATURES = {ext: DOCUMENT_SIGNATURES[ext] for ext in (".pdf", ".jpg", ".jpeg", ".png")}
+
+
+def validate_scan(file):
+    check_document(file, SCAN_SIGNATURES, _("Attach a PDF, JPG or PNG file."))
+
+
+def check_document(file, signatures, wrong_type):
+    """Refuse a file whose name is not one of `signatures`, that is too large, or whose first bytes
+    are not those of its type."""
     name = (file.name or "").lower()
-    extension = next((ext for ext in DOCUMENT_SIGNATURES if name.endswith(ext)), None)
+    extension = next((ext for ext in signatures if name.endswith(ext)), None)
     if extension is None:
-        raise ValidationError(_("Attach a PDF, ODT, DOC, DOCX, JPG or PNG file."), code="file_type")
+        raise ValidationError(wrong_type, code="file_type")
     limit = settings.KSR_MAX_DOCUMENT_MB * 1024 * 1024
     if file.size > limit:
         raise ValidationError(
@@ -146,7 +160,7 @@ def validate_document(file):
     file.seek(0)
     head = file.read(8)
     file.seek(position)
-    if not head.startswith(DOCUMENT_SIGNATURES[extension]):
+    if not head.startswith(signatures[extension]):
         raise ValidationError(
             _("The file's content does not match its type (%(extension)s)."),
             code="file_content",

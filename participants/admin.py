@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clubs.admin import ActivityAdmin, FixedRowsAdmin
@@ -26,6 +28,8 @@ from .models import (
     SOCIAL_CONTRACT_TRANSITIONS,
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     EligibilityCategory,
     Enrollment,
@@ -33,6 +37,7 @@ from .models import (
     FollowUp,
     Goal,
     GoalProgress,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -186,7 +191,7 @@ class EnrollmentForm(forms.ModelForm):
 @admin.register(Enrollment)
 class EnrollmentAdmin(PeopleFilesMixin, TransitionAdminMixin, ScopedModelAdmin):
     resource_classes = [ParticipantResource]
-    list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on"]
+    list_display = ["participant", "club", "status", "applied_on", "started_on", "exit_on", "case_file"]
     list_filter = ["status", "club__region", "exit_reason", ("applied_on", YearListFilter)]
     list_select_related = ["participant", "club"]
     search_fields = ["participant__last_name", "participant__first_name", "participant__pesel__exact", "club__name"]
@@ -218,6 +223,10 @@ class EnrollmentAdmin(PeopleFilesMixin, TransitionAdminMixin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self.state_fields]
+
+    @admin.display(description=_("case file"))
+    def case_file(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("participants:case_file", args=[obj.pk]), _("Open"))
 
 
 class GoalInline(ScopedStackedInline):
@@ -305,6 +314,22 @@ class SocialContractForm(forms.ModelForm):
         return data
 
 
+class HouseholdMemberInline(ScopedTabularInline):
+    model = HouseholdMember
+    extra = 0
+    fields = ["name", "relationship"]
+
+    # What the parties signed changes only by an annex: the model refuses it, the form does not offer it.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_signed())
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_signed())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_signed())
+
+
 @admin.register(SocialContract)
 class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enrollment", "status", "valid_from", "valid_until", "signed_on"]
@@ -315,6 +340,7 @@ class SocialContractAdmin(TransitionAdminMixin, ScopedModelAdmin):
     readonly_fields = ["status", "signed_on", "termination_reason", "fulfilment_assessment"]
     form = SocialContractForm
     filter_horizontal = ["goals"]
+    inlines = [HouseholdMemberInline]
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     transition_form = SocialContractTransitionForm
     transition_fields = {"extend": ["until"], "settle": ["assessment"], "terminate": ["reason"]}
@@ -384,3 +410,38 @@ class FollowUpAdmin(ScopedModelAdmin):
     list_select_related = ["outcome__enrollment__participant", "outcome__enrollment__club"]
     search_fields = ["outcome__enrollment__participant__last_name"]
     autocomplete_fields = ["outcome"]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(ScopedModelAdmin):
+    list_display = ["written_on", "enrollment", "kind", "pillar", "duration_minutes"]
+    list_filter = ["kind", "pillar", ("written_on", YearListFilter)]
+    list_select_related = ["enrollment__participant", "enrollment__club", "pillar"]
+    search_fields = ["enrollment__participant__last_name"]
+    autocomplete_fields = ["enrollment"]
+    readonly_fields = ["author"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ScopedModelAdmin):
+    list_display = ["received_on", "enrollment", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["enrollment__participant", "enrollment__club"]
+    search_fields = ["enrollment__participant__last_name"]
+    autocomplete_fields = ["enrollment"]
+
+    def get_fields(self, request, obj=None):
+        # A stored scan is not a public file: it is reached through the download, which checks the scope.
+        return ["enrollment", "kind", "received_on", "file" if obj is None else "download"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "download"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("participants:document", args=[obj.pk]), _("Download"))

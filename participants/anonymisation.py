@@ -1,10 +1,11 @@
 """Anonymisation of participants whose retention period after exit has passed.
 
-Names, PESEL, the day and month of birth and every free-text note about the person go, in the
-records and in the audit trail. What reports count stays: sex, year of birth, age on entry,
-municipality, eligibility categories, statuses and dates, attendance and outcomes. Writes are plain
-updates, so the old values are not copied into the audit trail by its signals; one entry per person
-records the anonymisation itself.
+Names (the family's covered by a contract too), PESEL, the day and month of birth and every
+free-text note about the person go, in the records and in the audit trail, and so do the scanned
+documents of their file. What reports count stays: sex, year of birth, age on entry, municipality,
+eligibility categories, statuses and dates, attendance and outcomes. Writes are plain updates, so the
+old values are not copied into the audit trail by its signals; one entry per person records the
+anonymisation itself.
 """
 
 import datetime
@@ -21,11 +22,14 @@ from .models import (
     OPEN_ENROLLMENT_STATUSES,
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     Enrollment,
     FollowUp,
     Goal,
     GoalProgress,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -56,6 +60,9 @@ SCRUBBED = {
     Attendance: ("enrollment__participant", {}),
     Consent: ("participant", {}),
     FollowUp: ("outcome__enrollment__participant", {"notes": ""}),
+    CaseNote: ("enrollment__participant", {"text": ""}),
+    HouseholdMember: ("contract__enrollment__participant", {"name": "—", "relationship": ""}),
+    CaseDocument: ("enrollment__participant", {}),
 }
 
 
@@ -101,6 +108,8 @@ def anonymise(participants, today):
         _scrub_audit_trail(model, list(rows.values_list("pk", flat=True)))
         if values:
             rows.update(**values)
+    # A scan carries the identity itself: the rows go, and their files with them (models/casefile.py).
+    CaseDocument._base_manager.filter(enrollment__participant__in=pks).delete()
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})
     bulk_written(Participant, pks)
     return len(pks)

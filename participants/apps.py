@@ -26,6 +26,9 @@ class ParticipantsConfig(AppConfig):
             models.Attendance,
             models.Outcome,
             models.FollowUp,
+            models.CaseNote,
+            models.CaseDocument,
+            models.HouseholdMember,
             mask_fields=["pesel"],
             m2m_fields=["eligibility_categories", "planned_services"],
         )

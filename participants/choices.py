@@ -124,3 +124,17 @@ class ReferralStatusChoices(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     COMPLETED = "completed", pgettext_lazy("referral", "completed")
     DECLINED = "declined", _("declined")
+
+
+class CaseNoteKindChoices(models.TextChoices):
+    COUNSELLING = "counselling", _("counselling")
+    HOME_VISIT = "home_visit", _("home visit")
+    PHONE = "phone", _("phone call")
+    OPS_MEETING = "ops_meeting", _("meeting with the social assistance centre (OPS)")
+    OTHER = "other", pgettext_lazy("kind of case note", "other")
+
+
+class CaseDocumentKindChoices(models.TextChoices):
+    SIGNED_CONTRACT = "signed_contract", _("signed social contract (scan)")
+    OPS_REFERRAL = "ops_referral", _("referral from the social assistance centre (OPS)")
+    CONSENT_FORM = "consent_form", _("signed consent form")

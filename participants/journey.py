@@ -3,18 +3,19 @@
 Both read a bounded number of queries whatever the length of the journey.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from clubs.models import Pillar
 from ksr_portal.scoping import hidden_fields
 
-from .choices import AttendanceStatusChoices
+from .choices import AttendanceStatusChoices, SocialContractStatusChoices
 from .models import (
     Attendance,
     Consent,
@@ -54,6 +55,26 @@ def plain(hours):
     """Hours as 3 or 2.5 whichever database summed them (PostgreSQL keeps a trailing 3.0)."""
     hours = Decimal(hours)
     return int(hours) if hours == hours.to_integral_value() else hours.normalize()
+
+
+def stays(participant, user):
+    """The person's enrollments in scope, each with its next review and the end of its signed contract
+    when the user may see the plan and the contracts."""
+    shown = visible_sections(user)
+    enrollments = Enrollment.objects.restrict(user).filter(participant=participant).select_related("club")
+    if ACTION_PLAN in shown:
+        enrollments = enrollments.select_related("action_plan").annotate(
+            last_next_review=Max("action_plan__reviews__next_review_on")
+        )
+    if SOCIAL_CONTRACTS in shown:
+        signed = Q(social_contracts__status=SocialContractStatusChoices.SIGNED)
+        enrollments = enrollments.annotate(contract_until=Min("social_contracts__valid_until", filter=signed))
+    rows = []
+    for enrollment in enrollments.order_by("-applied_on"):
+        plan = getattr(enrollment, "action_plan", None) if ACTION_PLAN in shown else None
+        review = plan.next_review_due(enrollment.last_next_review) if plan and enrollment.is_open() else None
+        rows.append((enrollment, review, getattr(enrollment, "contract_until", None)))
+    return rows
 
 
 def timeline_events(participant, user):
@@ -146,7 +167,11 @@ def timeline_events(participant, user):
             "total": row["total"],
             "hours": row["hours"] or 0,
         }
-        events.append(Event(row["month"], _("Attendance in the month"), text))
+        # Dated to the month's last day: the month's attendance is known only then, and its first day
+        # may come before the enrollment it belongs to.
+        month = row["month"]
+        month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        events.append(Event(month_end, _("Attendance in the month"), text))
     for consent in Consent.objects.restrict(user).filter(participant=participant):
         events.append(Event(consent.given_on, _("Consent"), str(consent)))
         if consent.withdrawn_on:

@@ -3,17 +3,42 @@
 One structure feeds both the JSON download and the printable page. A coordinator gets the person and
 only their own club's enrollments with everything hanging from them; another club's records of the
 same person are out of scope and simply absent. A role that may not see a section of the record
-(`visibility.py`: an instructor and the plan, for one) gets no such key at all.
+(`visibility.py`: an instructor and the plan, for one) gets no such key at all. The case notes and
+documents of a person leave the portal only here, in the person's own record; every read of a note is
+logged.
 """
 
 import datetime
 
+from auditlog.models import LogEntry
 from django.db.models import Prefetch
 
+from ksr_portal.audit import log_bulk
 from ksr_portal.scoping import hidden_fields
 
-from .models import Attendance, Consent, Enrollment, FollowUp, Goal, Referral, Review, SocialContract
-from .visibility import ACTION_PLAN, ATTENDANCE, CONSENTS, OUTCOME, REFERRALS, SOCIAL_CONTRACTS, visible_sections
+from .models import (
+    Attendance,
+    CaseDocument,
+    CaseNote,
+    Consent,
+    Enrollment,
+    FollowUp,
+    Goal,
+    Referral,
+    Review,
+    SocialContract,
+)
+from .visibility import (
+    ACTION_PLAN,
+    ATTENDANCE,
+    CASE_NOTES,
+    CONSENTS,
+    DOCUMENTS,
+    OUTCOME,
+    REFERRALS,
+    SOCIAL_CONTRACTS,
+    visible_sections,
+)
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "identity_pending"}
 SINGLE_OBJECTS = {"enrollment", "action_plan", "outcome"}
@@ -59,7 +84,7 @@ def subject_record(participant, user):
         ]
     if SOCIAL_CONTRACTS in shown:
         contracts = SocialContract.objects.restrict(user).select_related("referring_organization")
-        prefetches.append(Prefetch("social_contracts", contracts))
+        prefetches.append(Prefetch("social_contracts", contracts.prefetch_related("household_members")))
     if REFERRALS in shown:
         referrals = Referral.objects.restrict(user).select_related("organization", "service", "offer")
         prefetches.append(Prefetch("referrals", referrals))
@@ -69,6 +94,10 @@ def subject_record(participant, user):
     if OUTCOME in shown:
         related.append("outcome")
         prefetches.append(Prefetch("outcome__follow_ups", FollowUp.objects.restrict(user)))
+    if CASE_NOTES in shown:
+        prefetches.append(Prefetch("case_notes", CaseNote.objects.restrict(user).select_related("pillar", "author")))
+    if DOCUMENTS in shown:
+        prefetches.append(Prefetch("documents", CaseDocument.objects.restrict(user)))
     enrollments = (
         Enrollment.objects.restrict(user)
         .filter(participant=participant)
@@ -86,6 +115,11 @@ def subject_record(participant, user):
             item["reviews"] = [fields_of(review, user) for review in plan.reviews.all()] if plan else []
         if SOCIAL_CONTRACTS in shown:
             item["social_contracts"] = [fields_of(contract, user) for contract in enrollment.social_contracts.all()]
+            item["household_members"] = [
+                fields_of(member, user)
+                for contract in enrollment.social_contracts.all()
+                for member in contract.household_members.all()
+            ]
         if REFERRALS in shown:
             item["referrals"] = [fields_of(referral, user) for referral in enrollment.referrals.all()]
         if ATTENDANCE in shown:
@@ -96,6 +130,11 @@ def subject_record(participant, user):
             item["follow_ups"] = (
                 [fields_of(follow_up, user) for follow_up in outcome.follow_ups.all()] if outcome else []
             )
+        if CASE_NOTES in shown:
+            item["case_notes"] = [fields_of(note, user) for note in enrollment.case_notes.all()]
+            log_bulk(CaseNote, [note.pk for note in enrollment.case_notes.all()], LogEntry.Action.ACCESS, actor=user)
+        if DOCUMENTS in shown:
+            item["documents"] = [fields_of(document, user) for document in enrollment.documents.all()]
         records.append(item)
     record = {"participant": fields_of(participant, user), "enrollments": records}
     if CONSENTS in shown:

@@ -1,4 +1,5 @@
-"""The portal pages of a person's journey: registration, timeline, record, certificate, worklist, attendance."""
+"""The portal pages of a person's journey: registration, timeline, case file, record, certificate, worklist,
+attendance."""
 
 import datetime
 
@@ -6,25 +7,47 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs.models import Activity
 from ksr_portal.audit import log_access, log_export
 from ksr_portal.collation import Polish
-from ksr_portal.scoping import user_scope
+from ksr_portal.scoping import permits, user_scope
 from ksr_portal.widgets import DatePicker
 from networks.models import Municipality
 from stakeholders.models import Organization
 
-from .choices import AttendanceStatusChoices, EnrollmentStatusChoices, ParticipantSexChoices
-from .journey import hours_by_pillar, timeline_events
-from .models import Attendance, Consent, Enrollment, Participant, active_on
+from .casefile import case_file
+from .choices import (
+    AttendanceStatusChoices,
+    CaseDocumentKindChoices,
+    CaseNoteKindChoices,
+    EnrollmentStatusChoices,
+    ParticipantSexChoices,
+)
+from .journey import stays, timeline_events
+from .models import (
+    ActionPlan,
+    Attendance,
+    CaseDocument,
+    CaseNote,
+    Consent,
+    DigestOptOut,
+    Enrollment,
+    Goal,
+    Participant,
+    Review,
+    SocialContract,
+    active_on,
+)
+from .papers import as_pdf, certificate_paper, contract_paper, plan_paper
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
 from .visibility import visible_sections
@@ -173,7 +196,7 @@ def register_participant(request):
         else:
             # The same answer whether the PESEL was known or not (registration.py).
             messages.success(request, _("The person is registered and enrolled as a candidate."))
-            return redirect("participants:timeline", pk=enrollment.participant_id)
+            return redirect("participants:case_file", pk=enrollment.pk)
     if not show_duplicate:
         form.fields.pop("duplicate_decision")
     return render(request, "participants/register.html", {"form": form, "club": club})
@@ -186,39 +209,22 @@ def timeline(request, pk):
     return render(
         request,
         "participants/timeline.html",
-        {"participant": participant, "events": timeline_events(participant, request.user)},
+        {
+            "participant": participant,
+            "events": timeline_events(participant, request.user),
+            "stays": stays(participant, request.user),
+        },
     )
 
 
-# The certificate's sentence in its holder's grammatical gender ("ukończyła", "ukończył"); a person of
-# another or unrecorded sex is named "osoba", whose verbs Polish puts in the feminine.
-COMPLETION = {
-    ParticipantSexChoices.FEMALE.value: pgettext_lazy(
-        "woman",
-        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-        "under a social contract, and completed their participation.",
-    ),
-    ParticipantSexChoices.MALE.value: pgettext_lazy(
-        "man",
-        "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-        "under a social contract, and completed their participation.",
-    ),
-}
-COMPLETION_OF_A_PERSON = pgettext_lazy(
-    "person",
-    "This certifies that %(person)s took part in the activities of %(club)s from %(start)s to %(end)s, "
-    "under a social contract, and completed their participation.",
-)
-
-
-def completion_text(enrollment):
-    text = COMPLETION.get(enrollment.participant.sex, COMPLETION_OF_A_PERSON)
-    return text % {
-        "person": enrollment.participant,
-        "club": enrollment.club,
-        "start": date_format(enrollment.started_on) if enrollment.started_on else "—",
-        "end": date_format(enrollment.exit_on) if enrollment.exit_on else "—",
-    }
+def paper_response(request, paper, enrollment):
+    """The paper to print from the browser on A4, or with ?format=pdf as a PDF download."""
+    log_access(enrollment.participant)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(as_pdf(paper), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{paper.filename}"'
+        return response
+    return render(request, "participants/paper.html", {"paper": paper, "enrollment": enrollment})
 
 
 @login_required
@@ -228,14 +234,28 @@ def certificate(request, pk):
         pk=pk,
         status=EnrollmentStatusChoices.COMPLETED,
     )
-    log_access(enrollment.participant)
-    context = {
-        "enrollment": enrollment,
-        "completion": completion_text(enrollment),
-        "hours": hours_by_pillar(enrollment),
-        "today": timezone.localdate(),
-    }
-    return render(request, "participants/certificate.html", context)
+    return paper_response(request, certificate_paper(enrollment, timezone.localdate()), enrollment)
+
+
+@login_required
+def contract_paper_page(request, pk):
+    contracts = SocialContract.objects.restrict(request.user).select_related(
+        "enrollment__participant", "enrollment__club__operator", "referring_organization"
+    )
+    contract = get_object_or_404(contracts.prefetch_related("goals__pillar", "household_members"), pk=pk)
+    return paper_response(request, contract_paper(contract, timezone.localdate()), contract.enrollment)
+
+
+@login_required
+def plan_paper_page(request, pk):
+    goals = Goal.objects.restrict(request.user).select_related("pillar").prefetch_related("planned_services")
+    plans = (
+        ActionPlan.objects.restrict(request.user)
+        .select_related("enrollment__participant", "enrollment__club__operator")
+        .prefetch_related(Prefetch("goals", goals), Prefetch("reviews", Review.objects.restrict(request.user)))
+    )
+    plan = get_object_or_404(plans, pk=pk)
+    return paper_response(request, plan_paper(plan, timezone.localdate()), plan.enrollment)
 
 
 @login_required
@@ -299,3 +319,116 @@ def attendance_sheet(request, pk):
         "participants/attendance.html",
         {"activity": activity, "rows": rows, "statuses": AttendanceStatusChoices.choices},
     )
+
+
+class CaseNoteForm(forms.ModelForm):
+    prefix = "note"  # the page holds two forms, whose fields must not share ids
+
+    class Meta:
+        model = CaseNote
+        fields = ["written_on", "kind", "pillar", "duration_minutes", "text"]
+        widgets = {"written_on": DatePicker(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— choose —")), *CaseNoteKindChoices.choices]
+        self.fields["pillar"].empty_label = "—"
+
+
+class CaseDocumentForm(forms.ModelForm):
+    prefix = "document"
+
+    class Meta:
+        model = CaseDocument
+        fields = ["kind", "received_on", "file"]
+        widgets = {"received_on": DatePicker(), "file": forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— choose —")), *CaseDocumentKindChoices.choices]
+
+
+def render_case_file(request, pk, note_form=None, document_form=None):
+    today = timezone.localdate()
+    context = case_file(request.user, pk, today)
+    if request.user.has_perm("participants.add_casenote"):
+        context["note_form"] = note_form or CaseNoteForm(initial={"written_on": today})
+    if request.user.has_perm("participants.add_casedocument"):
+        context["document_form"] = document_form or CaseDocumentForm(initial={"received_on": today})
+    return render(request, "participants/case_file.html", context)
+
+
+@login_required
+def case_file_page(request, pk):
+    return render_case_file(request, pk)
+
+
+def new_row_in_scope(request, model, pk):
+    """A new row of `model` on the enrollment `pk`, which must be in scope for the user to add it."""
+    if not request.user.has_perm(f"participants.add_{model._meta.model_name}"):
+        raise PermissionDenied
+    enrollment = get_object_or_404(Enrollment.objects.restrict(request.user), pk=pk)
+    row = model(enrollment=enrollment)
+    if not permits(request.user, row, "add"):
+        raise Http404
+    return row
+
+
+@login_required
+@require_POST
+def add_case_note(request, pk):
+    note = new_row_in_scope(request, CaseNote, pk)
+    note.author = request.user
+    form = CaseNoteForm(request.POST, instance=note)
+    if not form.is_valid():
+        return render_case_file(request, pk, note_form=form)
+    form.save()
+    messages.success(request, _("The note has been saved."))
+    return redirect(reverse("participants:case_file", args=[pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def add_case_document(request, pk):
+    document = new_row_in_scope(request, CaseDocument, pk)
+    form = CaseDocumentForm(request.POST, request.FILES, instance=document)
+    if not form.is_valid():
+        return render_case_file(request, pk, document_form=form)
+    form.save()
+    messages.success(request, _("The document has been added to the file."))
+    return redirect(reverse("participants:case_file", args=[pk]) + "#documents")
+
+
+@login_required
+def case_document(request, pk):
+    """A scan from a person's file, only within scope, always as a download the browser does not sniff."""
+    document = get_object_or_404(CaseDocument.objects.restrict(request.user), pk=pk)
+    log_access(document)
+    try:
+        response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name())
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class DigestForm(forms.Form):
+    digest = forms.BooleanField(label=gettext_lazy("Send me the morning e-mail digest of my worklist"), required=False)
+
+
+@login_required
+def reminders(request):
+    """The user's own choice whether to receive the morning digest (participants/reminders.py)."""
+    scope_club(request)
+    opted_out = DigestOptOut.objects.filter(user=request.user)
+    # An unticked box posts nothing: an empty POST is still an answer.
+    data = request.POST if request.method == "POST" else None
+    form = DigestForm(data, initial={"digest": not opted_out.exists()})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["digest"]:
+            opted_out.delete()
+        else:
+            DigestOptOut.objects.get_or_create(user=request.user)
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("participants:reminders")
+    return render(request, "participants/reminders.html", {"form": form})

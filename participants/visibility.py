@@ -4,9 +4,9 @@ A role sees a section when it may view the rows of every model the section is ma
 that `Model.objects.restrict(user)` asks for, granted by the table in `ksr_portal/roles.py`); within
 the section, rows still come from `restrict(user)`, so a club sees only its own part of a person. The
 KIS instructor, who holds participant, enrollment and attendance, so sees the person, their
-enrollments and their attendance, and no plan, contract, referral, outcome or consent. The record
-page and its JSON file, the timeline, the certificate, the worklist and the audit trail show a person
-through these sections.
+enrollments and their attendance, and no plan, contract, referral, outcome, consent, case note or
+document. The record page and its JSON file, the timeline, the case file, the certificate, the
+worklist and the audit trail show a person through these sections.
 """
 
 from ksr_portal.scoping import may_view
@@ -14,11 +14,14 @@ from ksr_portal.scoping import may_view
 from .models import (
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     Enrollment,
     EnrollmentStatusChange,
     FollowUp,
     Goal,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -35,6 +38,8 @@ SOCIAL_CONTRACTS = "social_contracts"
 REFERRALS = "referrals"
 ATTENDANCE = "attendance"
 OUTCOME = "outcome"
+CASE_NOTES = "case_notes"
+DOCUMENTS = "documents"
 
 SECTIONS = {
     IDENTITY: (Participant,),
@@ -43,10 +48,12 @@ SECTIONS = {
     ENROLLMENT: (Enrollment,),
     STATUS_CHANGES: (EnrollmentStatusChange,),
     ACTION_PLAN: (ActionPlan, Goal, Review),
-    SOCIAL_CONTRACTS: (SocialContract,),
+    SOCIAL_CONTRACTS: (SocialContract, HouseholdMember),
     REFERRALS: (Referral,),
     ATTENDANCE: (Attendance,),
     OUTCOME: (Outcome, FollowUp),
+    CASE_NOTES: (CaseNote,),
+    DOCUMENTS: (CaseDocument,),
 }
 
 

@@ -20,3 +20,10 @@ def tasks_run_at_once(settings):
     """Background jobs run as soon as they are queued; test_import_jobs.py also runs them by the
     database backend's worker, as `make run` and `make serve` do."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded documents go to the test's own folder too."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -26,6 +26,8 @@ from networks.choices import (
 )
 from networks.models import AnimationDeliverable, AnimationTeam, County, Meeting, Municipality, Network, Region
 from participants.choices import (
+    CaseDocumentKindChoices,
+    CaseNoteKindChoices,
     ConsentPurposeChoices,
     EnrollmentBenefitExclusionChoices,
     EnrollmentExitReasonChoices,
@@ -37,11 +39,14 @@ from participants.choices import (
 from participants.models import (
     ActionPlan,
     Attendance,
+    CaseDocument,
+    CaseNote,
     Consent,
     EligibilityCategory,
     Enrollment,
     FollowUp,
     Goal,
+    HouseholdMember,
     Outcome,
     Participant,
     Referral,
@@ -435,6 +440,15 @@ class SocialContractFactory(ModelFactory):
     signed_on = datetime.date(2024, 2, 10)
 
 
+class HouseholdMemberFactory(ModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    contract = factory.SubFactory(SocialContractFactory)
+    name = factory.Faker("name", locale="pl_PL")
+    relationship = "syn"
+
+
 class AttendanceFactory(ModelFactory):
     class Meta:
         model = Attendance
@@ -461,6 +475,27 @@ class FollowUpFactory(ModelFactory):
     months_after = 6
     checked_on = datetime.date(2025, 5, 29)
     situation = OutcomeSituationChoices.EMPLOYED
+
+
+class CaseNoteFactory(ModelFactory):
+    class Meta:
+        model = CaseNote
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    written_on = datetime.date(2024, 3, 4)
+    kind = CaseNoteKindChoices.COUNSELLING
+    duration_minutes = 45
+    text = "Rozmowa o planie dnia i powrocie do pracy"
+
+
+class CaseDocumentFactory(ModelFactory):
+    class Meta:
+        model = CaseDocument
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    kind = CaseDocumentKindChoices.SIGNED_CONTRACT
+    received_on = datetime.date(2024, 2, 10)
+    file = factory.django.FileField(filename="kontrakt.pdf", data=b"%PDF-1.7 scan")
 
 
 # ---------------------------------------------------------------------------

@@ -306,6 +306,7 @@ def test_of_a_person_the_instructor_sees_the_name_and_no_pesel_birth_date_or_cat
         reverse("participants:record", args=[person.pk]),
         reverse("participants:record_json", args=[person.pk]),
         reverse("participants:timeline", args=[person.pk]),
+        reverse("participants:case_file", args=[enrollment.pk]),
         reverse("admin:participants_participant_change", args=[person.pk]),
         reverse("admin:participants_participant_changelist"),
         reverse("admin:participants_enrollment_change", args=[enrollment.pk]),

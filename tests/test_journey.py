@@ -69,8 +69,11 @@ def test_a_new_person_is_registered_and_enrolled_as_candidate_with_consent(clien
     pesel = make_pesel(datetime.date(1980, 5, 17), male=True, serial=7)
     response = client.post(reverse("participants:register"), registration(pesel=pesel, birth_date=""))
     person = Participant.objects.get(pesel=pesel)
-    assert response.status_code == 302 and response["Location"] == reverse("participants:timeline", args=[person.pk])
     enrollment = person.enrollments.get()
+    # Registration leads to the new stay's case file, which says what comes next.
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "participants:case_file", args=[enrollment.pk]
+    )
     assert (enrollment.club, enrollment.status) == (club, EnrollmentStatusChoices.CANDIDATE)
     assert person.birth_date == datetime.date(1980, 5, 17)  # from the PESEL
     assert person.consents.count() == 1
@@ -364,6 +367,34 @@ def test_timeline_shows_every_step_in_date_order_in_few_queries(client, club, dj
     kinds = {e.kind for e in events}
     assert {"Zgłoszenie", "Indywidualny Plan Działań", "Cel", "Przegląd planu", "Kontrakt socjalny"} <= kinds
     assert "Obecność w miesiącu" in kinds
+
+
+def test_a_months_attendance_is_dated_to_its_end_and_the_timeline_links_each_stay(client, club):
+    enrollment = f.EnrollmentFactory(
+        club=club, applied_on=datetime.date(2024, 2, 1), started_on=datetime.date(2024, 2, 10)
+    )
+    activity = f.ActivityFactory(club=club, held_on=datetime.date(2024, 2, 12))
+    f.AttendanceFactory(enrollment=enrollment, activity=activity)
+    client.force_login(staff(club))
+    page = client.get(reverse("participants:timeline", args=[enrollment.participant_id]))
+    months = [e.on for e in page.context["events"] if e.kind == "Obecność w miesiącu"]
+    assert months == [datetime.date(2024, 2, 29)]  # not the 1st, before the stay began
+    html = page.content.decode()
+    assert reverse("participants:case_file", args=[enrollment.pk]) in html
+
+
+def test_the_timeline_shows_each_stays_next_review_and_contract_end(client, club):
+    enrollment = active_enrollment(club)
+    plan = f.ActionPlanFactory(enrollment=enrollment, drawn_up_on=TODAY - 30 * DAY)
+    f.ReviewFactory(plan=plan, reviewed_on=TODAY - 10 * DAY, next_review_on=TODAY + 20 * DAY)
+    f.SocialContractFactory(enrollment=enrollment, valid_from=TODAY - 60 * DAY, valid_until=TODAY + 40 * DAY)
+    client.force_login(staff(club))
+    html = client.get(reverse("participants:timeline", args=[enrollment.participant_id])).content.decode()
+    assert f"następny przegląd: {(TODAY + 20 * DAY):%d.%m.%Y}" in html
+    assert f"kontrakt ważny do: {(TODAY + 40 * DAY):%d.%m.%Y}" in html
+    client.force_login(staff(club, roles.KIS_INSTRUCTOR))  # the instructor sees neither plan nor contract
+    html = client.get(reverse("participants:timeline", args=[enrollment.participant_id])).content.decode()
+    assert "następny przegląd" not in html and "kontrakt ważny do" not in html
 
 
 # --- plan revisions ----------------------------------------------------------------------------------

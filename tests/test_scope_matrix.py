@@ -24,7 +24,7 @@ from ksr_portal import roles
 from ksr_portal.admin import PortalImportExportMixin
 from ksr_portal.models import UserScope
 from networks.models import Meeting, Network
-from participants.models import Enrollment, Participant
+from participants.models import ActionPlan, CaseDocument, Enrollment, Participant, SocialContract
 
 from . import factories as f
 
@@ -93,6 +93,8 @@ def enroll(world, person, key, region):
     f.GoalFactory(plan=plan, description=world.mark("record", region, key))
     f.ReviewFactory(plan=plan, progress=world.mark("record", region, key))
     f.SocialContractFactory(enrollment=enrollment, number=world.mark("record", region, key))
+    f.CaseNoteFactory(enrollment=enrollment, text=world.mark("record", region, key))
+    f.CaseDocumentFactory(enrollment=enrollment, file__data=b"%PDF-1.7 " + world.mark("record", region, key).encode())
     activity = f.ActivityFactory(club=club, provider=club.operator, title=world.mark("club", region, key))
     f.AttendanceFactory(activity=activity, enrollment=enrollment)
     return enrollment
@@ -195,6 +197,13 @@ def portal_paths():
             yield Participant, reverse(f"participants:{name}", args=[pk])
     for pk in Enrollment.objects.values_list("pk", flat=True):
         yield Enrollment, reverse("participants:certificate", args=[pk])
+        yield Enrollment, reverse("participants:case_file", args=[pk])
+    for pk in CaseDocument.objects.values_list("pk", flat=True):
+        yield CaseDocument, reverse("participants:document", args=[pk])
+    for pk in SocialContract.objects.values_list("pk", flat=True):
+        yield SocialContract, reverse("participants:contract_paper", args=[pk])
+    for pk in ActionPlan.objects.values_list("pk", flat=True):
+        yield ActionPlan, reverse("participants:plan_paper", args=[pk])
     for pk in Activity.objects.values_list("pk", flat=True):
         yield Activity, reverse("participants:attendance", args=[pk])
 
@@ -213,7 +222,7 @@ def test_no_out_of_scope_marker_in_any_response(client, world, label):
             response = client.post(url, fields | {"format": 0, "resource": 0})
         requests += 1
         assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
-        body = response.content.decode()
+        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         if model == PUBLIC:
             leaks += [(url, m.text) for m in world.markers if m.kind in PERSONAL and m.text in body]
             continue

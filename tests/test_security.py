@@ -145,6 +145,7 @@ def test_responses_to_a_signed_in_user_are_never_stored(client):
         reverse("participants:record", args=[person.pk]),
         reverse("participants:record_json", args=[person.pk]),
         reverse("participants:certificate", args=[enrollment.pk]),
+        reverse("participants:case_file", args=[enrollment.pk]),
         reverse("reporting:annual") + "?format=csv",
         reverse("admin:participants_participant_changelist"),
         reverse("clubs:directory"),  # a public page too, once someone is signed in

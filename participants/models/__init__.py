@@ -1,7 +1,8 @@
 """The participants' data, one module per concern of a person's stay in a club."""
 
 from .attendance import Attendance
-from .contract import SOCIAL_CONTRACT_TRANSITIONS, SocialContract
+from .casefile import CaseDocument, CaseNote
+from .contract import SOCIAL_CONTRACT_TRANSITIONS, HouseholdMember, SocialContract
 from .enrollment import (
     CLOSED_ENROLLMENT_STATUSES,
     ENROLLMENT_TRANSITIONS,
@@ -17,6 +18,7 @@ from .outcome import FollowUp, Outcome
 from .participant import Consent, Participant
 from .plan import GOAL_TRANSITIONS, ActionPlan, Goal, GoalProgress, Review, add_months, default_review_interval
 from .referral import REFERRAL_TRANSITIONS, Referral
+from .reminders import DigestOptOut
 
 __all__ = [
     "CLOSED_ENROLLMENT_STATUSES",
@@ -29,13 +31,17 @@ __all__ = [
     "SOCIAL_CONTRACT_TRANSITIONS",
     "ActionPlan",
     "Attendance",
+    "CaseDocument",
+    "CaseNote",
     "Consent",
+    "DigestOptOut",
     "EligibilityCategory",
     "Enrollment",
     "EnrollmentStatusChange",
     "FollowUp",
     "Goal",
     "GoalProgress",
+    "HouseholdMember",
     "Outcome",
     "Participant",
     "Referral",

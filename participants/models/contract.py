@@ -1,6 +1,6 @@
-"""The social contract of a stay and its obligations."""
+"""The social contract of a stay, its obligations and the family members it covers."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -191,3 +191,44 @@ class SocialContract(StateMachine, TimestampedModel):
     def terminate(self, on, reason, by=None):
         problems = [] if reason else [_("A terminated contract needs the reason.")]
         self.apply_transition("terminate", on, problems, termination_reason=reason)
+
+
+class HouseholdMember(TimestampedModel):
+    """A member of the participant's family covered by the social contract, as the template lists them."""
+
+    scope_paths = ScopePaths(region="contract__enrollment__club__region", club="contract__enrollment__club")
+
+    contract = models.ForeignKey(
+        verbose_name=_("social contract"),
+        to="participants.SocialContract",
+        on_delete=models.CASCADE,
+        related_name="household_members",
+    )
+    name = models.CharField(
+        verbose_name=_("first and last name"),
+        max_length=200,
+    )
+    relationship = models.CharField(
+        verbose_name=_("relationship to the participant"),
+        max_length=100,
+        help_text=_("For example: wife, son, mother."),
+    )
+
+    class Meta:
+        ordering = ["contract", "created_at"]
+        verbose_name = _("family member covered by the contract")
+        verbose_name_plural = _("family members covered by the contract")
+
+    def __str__(self):
+        return f"{self.name} ({self.relationship})"
+
+    def clean(self):
+        # The family covered is part of what the parties signed.
+        if self.contract_id and self.contract.is_signed() and self.changed_since_loaded():
+            raise ValidationError(_("The family covered by a signed contract changes only by an annex."))
+
+    def changed_since_loaded(self):
+        if self._state.adding:
+            return True
+        stored = HouseholdMember.objects.filter(pk=self.pk).values("name", "relationship").first()
+        return stored != {"name": self.name, "relationship": self.relationship}

@@ -333,12 +333,18 @@ class Enrollment(StateMachine, TimestampedModel):
     def __str__(self):
         return f"{self.participant} — {self.club}"
 
+    def is_open(self):
+        return self.status in OPEN_ENROLLMENT_STATUSES
+
     @property
     def entry_date(self):
         return self.started_on or self.applied_on
 
     def qualify(self, on, by=None):
         """Candidate → qualified: an art. 1 category, no art. 1 ust. 3 exclusion, the person's consent."""
+        self._transition("qualify", on, by, self.qualify_problems(on), qualified_on=on)
+
+    def qualify_problems(self, on):
         problems = []
         if not self.eligibility_categories.exists():
             problems.append(_("Qualifying needs at least one eligibility category of art. 1 ust. 2."))
@@ -355,14 +361,27 @@ class Enrollment(StateMachine, TimestampedModel):
             given_on__lte=on or timezone.localdate(),
         ).exists():
             problems.append(_("Qualifying needs the person's recorded consent to the processing of their data."))
-        self._transition("qualify", on, by, problems, qualified_on=on)
+        return problems
 
     def activate(self, on, by=None):
         """Qualified → active: participation starts with a signed social contract."""
-        problems = []
+        self._transition("activate", on, by, self.activate_problems(), started_on=on)
+
+    def activate_problems(self):
         if not self.social_contracts.filter(status=SocialContractStatusChoices.SIGNED).exists():
-            problems.append(_("Starting participation needs a signed social contract."))
-        self._transition("activate", on, by, problems, started_on=on)
+            return [_("Starting participation needs a signed social contract.")]
+        return []
+
+    def next_step(self, on):
+        """(name of the transition that moves the stay forward, what stands in its way today), or None
+        for a stay that has ended; completing needs only the exit's details, asked for by its form."""
+        if self.status == EnrollmentStatusChoices.CANDIDATE:
+            return "qualify", self.qualify_problems(on)
+        if self.status == EnrollmentStatusChoices.QUALIFIED:
+            return "activate", self.activate_problems()
+        if self.status == EnrollmentStatusChoices.ACTIVE:
+            return "complete", []
+        return None
 
     def complete(self, on, reason, by=None, certificate_number=""):
         """Active → completed, with the exit date and reason, and the completion certificate's number."""
