@@ -1,0 +1,179 @@
+"""The API's endpoints. Every one takes its rows from `restrict(user, action)`, the user being the key's service
+account, so it reaches nothing that role and scope could not reach in the pages; out of scope is 404."""
+
+from contextlib import ExitStack
+
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from clubs.models import Club, Pillar, Service
+from ksr_portal.audit import log_access, log_bulk
+from ksr_portal.scoping import permits
+from networks.models import Municipality, Network
+from stakeholders.models import Organization
+
+from . import serializers
+from .exceptions import drf_validation_error
+from .models import Referral
+
+REGION_FILTER = OpenApiParameter(
+    "region", str, description=_("Only the rows of the voivodeship of this TERC code (2 digits).")
+)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Rows from `restrict()`; the request's writes and reads of personal data are logged as the client's."""
+
+    region_path = None  # the lookup to the row's region, for `?region=<TERC>`
+
+    def initial(self, request, *args, **kwargs):
+        self.audit = ExitStack()
+        super().initial(request, *args, **kwargs)
+        self.audit.enter_context(set_actor(request.user))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if hasattr(self, "audit"):
+            self.audit.close()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_queryset(self):
+        rows = self.queryset.all().restrict(self.request.user, "view")
+        region = self.request.query_params.get("region")
+        if region is not None and self.region_path:
+            rows = rows.filter(**{f"{self.region_path}__terc": region})
+        return rows
+
+
+def reference(model_serializer, tag, description, region_path=None, lookup="pk", queryset=None):
+    """A read-only endpoint of reference data."""
+
+    model = model_serializer.Meta.model
+    parameters = [REGION_FILTER] if region_path else []
+    schema = extend_schema_view(
+        list=extend_schema(tags=[tag], description=description, parameters=parameters),
+        retrieve=extend_schema(tags=[tag], description=description),
+    )
+    return schema(
+        type(
+            f"{model.__name__}ViewSet",
+            (mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet),
+            {
+                "queryset": queryset if queryset is not None else model.objects.all(),
+                "serializer_class": model_serializer,
+                "region_path": region_path,
+                "lookup_field": lookup,
+            },
+        )
+    )
+
+
+REFERENCE = _("Reference data")
+RegionViewSet = reference(
+    serializers.RegionSerializer,
+    REFERENCE,
+    _("Voivodeships with their regional social policy centre (ROPS), by TERC code."),
+    lookup="terc",
+)
+MunicipalityViewSet = reference(
+    serializers.MunicipalitySerializer,
+    REFERENCE,
+    _("Municipalities (gminy) by TERC code, with their county, voivodeship and DEGURBA class."),
+    region_path="region",
+    lookup="terc",
+    queryset=Municipality.objects.select_related("region", "county"),
+)
+NetworkViewSet = reference(
+    serializers.NetworkSerializer,
+    REFERENCE,
+    _("The national, regional and local reintegration networks."),
+    region_path="region",
+    queryset=Network.objects.select_related("region"),
+)
+ClubViewSet = reference(
+    serializers.ClubSerializer,
+    REFERENCE,
+    _("Social integration clubs (KIS) and centres (CIS), as the directory and the registry show them."),
+    region_path="region",
+    queryset=Club.objects.select_related("region", "municipality").prefetch_related("services"),
+)
+PillarViewSet = reference(
+    serializers.PillarSerializer,
+    REFERENCE,
+    _("The six pillars of the service catalogue."),
+    lookup="code",
+    queryset=Pillar.objects.all(),
+)
+ServiceViewSet = reference(
+    serializers.ServiceSerializer,
+    REFERENCE,
+    _("The services of the catalogue, each under its pillar."),
+    queryset=Service.objects.select_related("pillar"),
+)
+OrganizationViewSet = reference(
+    serializers.OrganizationSerializer,
+    REFERENCE,
+    _("Partner organisations of the networks (stakeholders of type A, B and C)."),
+    region_path="region",
+    queryset=Organization.objects.select_related("region", "municipality").prefetch_related("pillars"),
+)
+
+
+REFERRALS = _("Referrals")
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[REFERRALS], description=_("The referrals your organisation sent, newest first.")),
+    retrieve=extend_schema(
+        tags=[REFERRALS], description=_("A referral your organisation sent, by your own reference, with the answer.")
+    ),
+    create=extend_schema(
+        tags=[REFERRALS],
+        description=_(
+            "Refer a person to a club. The club sees the referral on its worklist and accepts or declines it; "
+            "read its answer back by your reference."
+        ),
+    ),
+)
+class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """A referrer's referrals: each key's organisation reads only the referrals it sent."""
+
+    queryset = Referral.objects.prefetch_related("eligibility_categories").order_by("-created_at", "-pk")
+    serializer_class = serializers.ReferralSerializer
+    lookup_field = "reference"
+    lookup_value_regex = ".+"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(referrer_id=getattr(self.request.auth, "organization_id", None))
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = [row["reference"] for row in response.data["results"]]
+        pks = self.get_queryset().filter(reference__in=shown).values_list("pk", flat=True)
+        log_bulk(Referral, pks, LogEntry.Action.ACCESS, actor=request.user)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        log_access(self.get_object())
+        return super().retrieve(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        key = self.request.auth
+        data = dict(serializer.validated_data)
+        categories = data.pop("eligibility_categories", [])
+        referral = Referral(client=key, referrer=key.organization, **data)
+        try:
+            referral.full_clean()
+        except ValidationError as error:
+            raise drf_validation_error(error) from None
+        if not permits(self.request.user, referral, "add"):
+            raise Http404
+        with transaction.atomic():
+            referral.save()
+            referral.eligibility_categories.set(categories)
+        serializer.instance = referral
