@@ -11,7 +11,7 @@ from ksr_portal.models import UserScopeLevelChoices
 from ksr_portal.widgets import DatePicker
 from networks.models import Region
 
-from .models import REFERRAL_TRANSITIONS, ApiKey, Referral, issue_problems
+from .models import REFERRAL_TRANSITIONS, ApiKey, InboundReferral, issue_problems
 
 
 class ApiKeyIssueForm(forms.ModelForm):
@@ -130,7 +130,7 @@ class ReferralAnswerForm(forms.Form):
     answer = forms.CharField(label=_("club's answer"), widget=forms.Textarea, required=False)
 
 
-@admin.register(Referral)
+@admin.register(InboundReferral)
 class ReferralAdmin(TransitionAdminMixin, ScopedModelAdmin):
     """The club's side of referrals from other systems: read them, accept or decline with an answer."""
 

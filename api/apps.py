@@ -12,4 +12,4 @@ class ApiConfig(AppConfig):
         from . import models
 
         # A referral names a person: every write of it is in the audit trail, under the client's account.
-        register_audited(models.ApiKey, models.Referral, mask_fields=["pesel", "digest"])
+        register_audited(models.ApiKey, models.InboundReferral, mask_fields=["pesel", "digest"])

@@ -168,7 +168,7 @@ REFERRAL_TRANSITIONS = {
 }
 
 
-class Referral(StateMachine, TimestampedModel):
+class InboundReferral(StateMachine, TimestampedModel):
     """A person referred to a club by another institution's system (an OPS, a PUP), until the club answers.
 
     The referrer names it by its own reference and reads the club's answer back by it. The club registers an

@@ -9,7 +9,7 @@ from networks.models import Municipality, Network, Region
 from participants.models import EligibilityCategory
 from stakeholders.models import Organization
 
-from .models import Referral
+from .models import InboundReferral
 
 
 class StrictSerializer(serializers.ModelSerializer):
@@ -128,7 +128,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReferralSerializer(StrictSerializer):
+class InboundReferralSerializer(StrictSerializer):
     """A referral as its referrer sends it and reads it back: the person, the reason, and the club's answer."""
 
     club = serializers.PrimaryKeyRelatedField(queryset=Club.objects.none())
@@ -141,7 +141,7 @@ class ReferralSerializer(StrictSerializer):
     )
 
     class Meta:
-        model = Referral
+        model = InboundReferral
         fields = [
             "reference",
             "club",

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -37,4 +37,6 @@ urlpatterns = [
     # The browsable docs for signed-in users (the workbench's sign-in); Swagger UI's script is a file of
     # its own, as the Content Security Policy allows no inline script.
     path("v1/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    # Any other address under the API (an identifier with a dot or a slash in it) is the API's JSON 404.
+    re_path(r"^v1/", views.not_found),
 ]

@@ -7,7 +7,7 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -20,11 +20,15 @@ from stakeholders.models import Organization
 
 from . import serializers
 from .exceptions import drf_validation_error
-from .models import Referral
+from .models import InboundReferral
 
 REGION_FILTER = OpenApiParameter(
     "region", str, description=_("Only the rows of the voivodeship of this TERC code (2 digits).")
 )
+
+
+def not_found(request):
+    return JsonResponse({"detail": str(_("Not found."))}, status=404)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -135,16 +139,16 @@ REFERRALS = _("Referrals")
     create=extend_schema(
         tags=[REFERRALS],
         description=_(
-            "Refer a person to a club. The club sees the referral on its worklist and accepts or declines it; "
-            "read its answer back by your reference."
+            "Refer a person to a club. The club sees the referral in its workbench and accepts or declines it "
+            "with an answer; read the answer back by your reference."
         ),
     ),
 )
 class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """A referrer's referrals: each key's organisation reads only the referrals it sent."""
 
-    queryset = Referral.objects.prefetch_related("eligibility_categories").order_by("-created_at", "-pk")
-    serializer_class = serializers.ReferralSerializer
+    queryset = InboundReferral.objects.prefetch_related("eligibility_categories").order_by("-created_at", "-pk")
+    serializer_class = serializers.InboundReferralSerializer
     lookup_field = "reference"
     lookup_value_regex = ".+"
 
@@ -155,7 +159,7 @@ class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
         response = super().list(request, *args, **kwargs)
         shown = [row["reference"] for row in response.data["results"]]
         pks = self.get_queryset().filter(reference__in=shown).values_list("pk", flat=True)
-        log_bulk(Referral, pks, LogEntry.Action.ACCESS, actor=request.user)
+        log_bulk(InboundReferral, pks, LogEntry.Action.ACCESS, actor=request.user)
         return response
 
     def retrieve(self, request, *args, **kwargs):
@@ -166,7 +170,7 @@ class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
         key = self.request.auth
         data = dict(serializer.validated_data)
         categories = data.pop("eligibility_categories", [])
-        referral = Referral(client=key, referrer=key.organization, **data)
+        referral = InboundReferral(client=key, referrer=key.organization, **data)
         try:
             referral.full_clean()
         except ValidationError as error:

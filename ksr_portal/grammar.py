@@ -96,6 +96,8 @@ NAMES = {
     "participants.attendance": Name(FEMININE),
     "participants.outcome": Name(MASCULINE),
     "participants.followup": Name(MASCULINE),
+    "api.apikey": Name(MASCULINE),
+    "api.inboundreferral": Name(NEUTER),
     "reporting.figuresversion": Name(FEMININE, pgettext_lazy("accusative", "version of the report figures")),
 }
 

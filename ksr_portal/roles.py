@@ -129,7 +129,7 @@ ROLES = {
             "participants.attendance": ALL,
             "participants.outcome": NO_DELETE,
             "participants.followup": ALL,
-            "api.referral": ("view", "change"),
+            "api.inboundreferral": ("view", "change"),
         },
     ),
     KIS_INSTRUCTOR: (
@@ -152,7 +152,7 @@ ROLES = {
             "networks.network": VIEW,
             "stakeholders.organization": VIEW,
             "clubs.club": VIEW,
-            "api.referral": ("view", "add"),
+            "api.inboundreferral": ("view", "add"),
         },
     ),
 }

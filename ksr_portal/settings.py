@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PillarCodeEnum": "clubs.choices.PillarCodeChoices",
         "EligibilityCategoryCodeEnum": "participants.choices.EligibilityCategoryCodeChoices",

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from api.models import ApiKey, Referral
+from api.models import ApiKey, InboundReferral
 from demo.pilot import make_pesel
 from ksr_portal import roles
 from ksr_portal.models import UserScope
@@ -44,16 +44,16 @@ class World:
         if level == "club":
             club = club or self.club
             region = club.region
-        key, text = ApiKey.issue(
+        key = f.ApiKeyFactory(
             organization=organization or self.ops,
             role=role,
             level=level,
             region=region,
             club=club,
-            expires_on=kwargs.get("expires_on", NEXT_YEAR),
-            by=self.superuser,
+            issued_by=self.superuser,
+            **kwargs,
         )
-        return key, text
+        return key, key.text
 
 
 @pytest.fixture
@@ -154,9 +154,11 @@ def test_a_key_records_its_last_use_and_stores_only_a_digest(world):
     key, text = world.key(roles.ROPS_STAFF)
     assert key.last_used_at is None
     assert text.split("_", 2)[2] not in key.digest
-    call(text, "get", "/api/v1/regions/")
+    response = call(text, "get", "/api/v1/regions/")
     key.refresh_from_db()
     assert key.last_used_at is not None
+    # An answer to a key may carry personal data: no browser or proxy keeps it.
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_throttle_answers_429_with_retry_after(world, settings):
@@ -271,7 +273,7 @@ def test_the_referral_loop_end_to_end(world):
     created = call(text, "post", "/api/v1/referrals/", referral(world))
     assert created.status_code == 201, created.content
     assert created.json()["status"] == "received"
-    kind = ContentType.objects.get_for_model(Referral)
+    kind = ContentType.objects.get_for_model(InboundReferral)
     entry = LogEntry.objects.get(content_type=kind, action=LogEntry.Action.CREATE)
     assert entry.actor == key.account and key.organization.name in entry.actor.get_full_name()
 
@@ -281,10 +283,10 @@ def test_the_referral_loop_end_to_end(world):
     UserScope.objects.create(user=coordinator, level="club", region=world.home, club=world.club)
     client = Client()
     client.force_login(coordinator)
-    stored = Referral.objects.get()
-    assert "OPS/2026/17" in client.get(reverse("admin:api_referral_changelist")).content.decode()
+    stored = InboundReferral.objects.get()
+    assert "OPS/2026/17" in client.get(reverse("admin:api_inboundreferral_changelist")).content.decode()
     response = client.post(
-        reverse("admin:api_referral_transition", args=[stored.pk, "accept"]),
+        reverse("admin:api_inboundreferral_transition", args=[stored.pk, "accept"]),
         {"on": timezone.localdate().isoformat(), "answer": "Zapraszamy na rozmowę 10 grudnia."},
     )
     assert response.status_code == 302
@@ -300,8 +302,8 @@ def test_the_referral_loop_end_to_end(world):
 def test_a_declined_referral_needs_a_reason(world):
     _key, text = world.key(roles.REFERRER)
     call(text, "post", "/api/v1/referrals/", referral(world))
-    stored = Referral.objects.get()
-    with pytest.raises(Exception, match="odmowy|declining"):
+    stored = InboundReferral.objects.get()
+    with pytest.raises(Exception, match="odrzucenia"):
         stored.decline(on=timezone.localdate(), answer="")
     stored.decline(on=timezone.localdate(), answer="Brak miejsc do marca.")
     assert call(text, "get", "/api/v1/referrals/OPS/2026/17/").json()["status"] == "declined"
@@ -323,7 +325,7 @@ def test_a_referral_to_a_club_out_of_scope_is_refused_as_an_unknown_club(world):
     assert out.status_code == unknown.status_code == 400
     messages = [message.replace("999999", str(world.other_club.pk)) for message in unknown.json()["club"]]
     assert out.json()["club"] == messages
-    assert not Referral.objects.exists()
+    assert not InboundReferral.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -345,7 +347,7 @@ def test_bad_input_is_a_polish_400_field_by_field_and_writes_nothing(world, chan
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert message in " ".join(response.json()[field])
-    assert not Referral.objects.exists()
+    assert not InboundReferral.objects.exists()
 
 
 def test_the_same_reference_twice_is_refused(world):
@@ -369,7 +371,7 @@ def test_a_body_that_is_not_a_referral_is_a_400(world, body):
 def test_roles_that_do_not_refer_cannot_post_referrals(world, role):
     _key, text = world.key(role, "national" if role != roles.ROPS_STAFF else "region")
     assert call(text, "post", "/api/v1/referrals/", referral(world)).status_code == 403
-    assert not Referral.objects.exists()
+    assert not InboundReferral.objects.exists()
 
 
 # --- schema and docs -----------------------------------------------------------------------------
