@@ -15,6 +15,10 @@ FIELD_ERRORS = {
 }
 
 
+# Query parameters that cannot be refused: a bad limit or offset is taken as none, a region as one with no rows.
+PAGING = ("limit", "offset", "region")
+
+
 def answer(description, schema=ERROR, headers=None):
     content = {"application/json": {"schema": schema}}
     return {"description": description, "content": content, **({"headers": headers} if headers else {})}
@@ -35,7 +39,11 @@ def document_errors(result, generator, request, public):
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for code, response in {**common, **(invalid if method in ("post", "put", "patch") else {})}.items():
+            takes_input = method in ("post", "put", "patch") or any(
+                parameter["in"] == "query" and parameter["name"] not in PAGING
+                for parameter in operation.get("parameters", [])
+            )
+            for code, response in {**common, **(invalid if takes_input else {})}.items():
                 responses.setdefault(code, response)
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and component.get("type") == "object":

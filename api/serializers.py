@@ -166,3 +166,31 @@ class InboundReferralSerializer(StrictSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["club"].queryset = Club.objects.restrict(request.user)
+
+
+class FigureRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    values = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text=_("The row's figures; null where a figure is suppressed (see hidden)."),
+    )
+
+
+class FigureTableSerializer(serializers.Serializer):
+    """A report table as the portal shows it, with the same small-cell suppression for the same roles."""
+
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = FigureRowSerializer(many=True)
+    hidden = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text=_("Positions [row, column] of the figures not published to keep statistical confidentiality."),
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    tables = FigureTableSerializer(many=True)
+    legend = serializers.CharField()

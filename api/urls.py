@@ -29,6 +29,8 @@ DESCRIPTION = _(
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/figures/dashboard/", views.DashboardFiguresView.as_view(), name="figures_dashboard"),
+    path("v1/figures/regions/<str:terc>/", views.RegionFiguresView.as_view(), name="figures_region"),
     path(
         "v1/schema/",
         SpectacularAPIView.as_view(api_version="1", custom_settings={"DESCRIPTION": DESCRIPTION}),

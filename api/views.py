@@ -1,6 +1,7 @@
 """The API's endpoints. Every one takes its rows from `restrict(user, action)`, the user being the key's service
 account, so it reaches nothing that role and scope could not reach in the pages; out of scope is 404."""
 
+import datetime
 from contextlib import ExitStack
 
 from auditlog.context import set_actor
@@ -8,14 +9,21 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, views, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from clubs.models import Club, Pillar, Service
 from ksr_portal.audit import log_access, log_bulk
 from ksr_portal.scoping import permits
 from networks.models import Municipality, Network
+from reporting import views as reports
+from reporting.forms import ComparisonForm, errors_of
+from reporting.tables import Hidden, legend, suppress
 from stakeholders.models import Organization
 
 from . import serializers
@@ -31,10 +39,8 @@ def not_found(request):
     return JsonResponse({"detail": str(_("Not found."))}, status=404)
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
-    """Rows from `restrict()`; the request's writes and reads of personal data are logged as the client's."""
-
-    region_path = None  # the lookup to the row's region, for `?region=<TERC>`
+class ClientActs:
+    """The request's writes and reads of personal data are logged as the client's (its service account)."""
 
     def initial(self, request, *args, **kwargs):
         self.audit = ExitStack()
@@ -45,6 +51,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if hasattr(self, "audit"):
             self.audit.close()
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ScopedViewSet(ClientActs, viewsets.GenericViewSet):
+    """Rows from `restrict()`."""
+
+    region_path = None  # the lookup to the row's region, for `?region=<TERC>`
 
     def get_queryset(self):
         rows = self.queryset.all().restrict(self.request.user, "view")
@@ -181,3 +193,97 @@ class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
             referral.save()
             referral.eligibility_categories.set(categories)
         serializer.instance = referral
+
+
+FIGURES = _("Figures")
+PERIOD = [
+    OpenApiParameter("od", datetime.date, description=_("Start of the period (default: 1 January this year).")),
+    OpenApiParameter("do", datetime.date, description=_("End of the period (default: today).")),
+]
+
+
+class FiguresView(ClientActs, views.APIView):
+    """A report's tables as JSON: the regions the key's scope reads, the same suppression as its pages."""
+
+    permission_classes = [IsAuthenticated]
+
+    def answer(self, title, period, tables):
+        if reports.suppressed_for(self.request.user):
+            for table in tables:
+                suppress(table)
+        data = {
+            "title": title,
+            "period_start": period.start,
+            "period_end": period.end,
+            "tables": [
+                {
+                    "title": str(table.title),
+                    "columns": [str(column) for column in table.columns],
+                    "rows": [
+                        {"label": str(label), "values": [figure(value) for value in values]}
+                        for label, values in table.display_rows()
+                    ],
+                    "hidden": sorted([r, c] for r, c in table.hidden),
+                }
+                for table in tables
+            ],
+            "legend": legend(tables),
+        }
+        return Response(serializers.FiguresSerializer(data).data)
+
+    def period(self, *forms):
+        today = timezone.localdate()
+        period, errors = reports.period_from(self.request, datetime.date(today.year, 1, 1))
+        errors += [error for form in forms for error in errors_of(form)]
+        if errors:
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: errors})
+        return period
+
+
+def figure(value):
+    if isinstance(value, Hidden):
+        return None
+    return value if isinstance(value, int | float) or value is None else str(value)
+
+
+class RegionFiguresView(FiguresView):
+    @extend_schema(
+        tags=[FIGURES],
+        description=_("The region report's tables for a voivodeship (by TERC code) the key's scope reads."),
+        parameters=[
+            *PERIOD,
+            OpenApiParameter("porownanie", str, description=_("What the period is compared with.")),
+        ],
+        responses=serializers.FiguresSerializer,
+    )
+    def get(self, request, terc):
+        region = reports.readable_regions(request.user).filter(terc=terc).first()
+        if region is None:
+            raise Http404
+        comparison = ComparisonForm(request.GET)
+        period = self.period(comparison)
+        title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
+        return self.answer(title, period, reports.region_tables(region, period, comparison.compared(period)))
+
+
+class DashboardFiguresView(FiguresView):
+    @extend_schema(
+        tags=[FIGURES],
+        description=_(
+            "The dashboard's tables: the regions compared (a region's own figures for a regional key) "
+            "and the monthly trend."
+        ),
+        parameters=PERIOD,
+        responses=serializers.FiguresSerializer,
+    )
+    def get(self, request):
+        regions = list(reports.readable_regions(request.user))
+        if not regions:
+            raise Http404
+        period = self.period()
+        national = reports.reads_nationally(request.user)
+        if national:
+            title = _("National dashboard, %(period)s") % {"period": period}
+        else:
+            title = _("Region dashboard: %(region)s, %(period)s") % {"region": regions[0], "period": period}
+        return self.answer(title, period, reports.dashboard_tables(regions, period, national))

@@ -97,6 +97,29 @@ def respond(request, template, title, tables, context, regions, filename, errors
     return render(request, template, context, status=400 if errors else 200)
 
 
+def reads_nationally(user):
+    return user.is_superuser or user_scope(user).level == "national"
+
+
+def region_tables(region, period, compared):
+    """The region report's tables, not yet suppressed."""
+    key = (region.pk, period, compared)
+    return cached_figures("region", key, lambda: figures.region_report(region, period, compared))
+
+
+def dashboard_tables(regions, period, national):
+    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, and the
+    monthly trend of the last 12 months."""
+    months = months_back(timezone.localdate(), 12)
+
+    def compute():
+        values, totals = figures.national_figures(regions, period)
+        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months)
+        return [figures.national_table(regions, values, totals, national), trend]
+
+    return cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
+
+
 @login_required
 def region_report(request, terc):
     region = get_object_or_404(readable_regions(request.user), terc=terc)
@@ -106,9 +129,7 @@ def region_report(request, terc):
     compared = comparison.compared(period)
     errors = [*errors, *errors_of(comparison)]
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    tables = cached_figures(
-        "region", (region.pk, period, compared), lambda: figures.region_report(region, period, compared)
-    )
+    tables = region_tables(region, period, compared)
     context = {"region": region, "period": period, "compared": compared, "comparison": comparison}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}", errors)
 
@@ -159,15 +180,8 @@ def dashboard(request):
     period, errors = period_from(request, datetime.date(today.year, 1, 1))
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
-    months = months_back(today, 12)
-    national = request.user.is_superuser or user_scope(request.user).level == "national"
-
-    def compute():
-        values, totals = figures.national_figures(regions, period)
-        trend = figures.monthly_trend(Enrollment.objects.filter(club__region__in=regions), months)
-        return [figures.national_table(regions, values, totals, national), trend]
-
-    tables = cached_figures("dashboard", (tuple(region.pk for region in regions), period, months[0]), compute)
+    national = reads_nationally(request.user)
+    tables = dashboard_tables(regions, period, national)
     table, trend = tables
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}

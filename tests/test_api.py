@@ -391,3 +391,53 @@ def test_the_schema_and_docs_are_for_signed_in_users(world):
     assert docs.status_code == 200
     assert "<script>" not in docs.content.decode()  # CSP: no inline script
     assert "cdn" not in docs.content.decode().lower()
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+
+def people_in(club, count):
+    for _ in range(count):
+        f.EnrollmentFactory(club=club, started_on=datetime.date(timezone.localdate().year, 1, 2))
+
+
+def figure_values(response):
+    return [value for table in response.json()["tables"] for row in table["rows"] for value in row["values"]]
+
+
+def test_region_figures_are_suppressed_for_a_regional_key(world):
+    people_in(world.club, 2)
+    _key, text = world.key(roles.ROPS_STAFF)
+    response = call(text, "get", "/api/v1/figures/regions/26/")
+    assert response.status_code == 200, response.content
+    tables = response.json()["tables"]
+    hidden = [(table, r, c) for table in tables for r, c in table["hidden"]]
+    assert hidden, "two people must not be counted"
+    assert all(table["rows"][r]["values"][c] is None for table, r, c in hidden)
+    assert "Δ" in response.json()["legend"]
+    assert call(text, "get", "/api/v1/figures/regions/24/").status_code == 404
+
+
+def test_the_dashboard_for_national_and_regional_keys(world):
+    people_in(world.club, 2)
+    people_in(world.other_club, 7)
+    _key, national = world.key(roles.MINISTRY_ANALYST, "national")
+    rows = call(national, "get", "/api/v1/figures/dashboard/").json()["tables"][0]["rows"]
+    assert {"świętokrzyskie", "śląskie"} <= {row["label"] for row in rows}
+    _key, regional = world.key(roles.ROPS_STAFF)
+    rows = call(regional, "get", "/api/v1/figures/dashboard/").json()["tables"][0]["rows"]
+    assert [row["label"] for row in rows] == ["świętokrzyskie"]
+    assert 7 not in figure_values(call(regional, "get", "/api/v1/figures/dashboard/"))
+
+
+def test_a_club_key_reads_no_figures(world):
+    _key, text = world.key(roles.KIS_COORDINATOR, "club")
+    assert call(text, "get", "/api/v1/figures/dashboard/").status_code == 404
+    assert call(text, "get", "/api/v1/figures/regions/26/").status_code == 404
+
+
+def test_a_bad_period_is_a_polish_400(world):
+    _key, text = world.key(roles.ROPS_STAFF)
+    response = call(text, "get", "/api/v1/figures/regions/26/?od=wczoraj")
+    assert response.status_code == 400
+    assert response.json()["non_field_errors"] == ["Od: Wpisz poprawną datę."]
