@@ -70,9 +70,9 @@ class ApiKeyAdmin(ScopedModelAdmin):
         return super().get_queryset(request).select_related("organization", "account__scope__region")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            return super().get_form(request, obj, change=change, **kwargs)
-        return type("IssueForm", (ApiKeyIssueForm,), {"issuer": request.user})
+        if obj is None:
+            kwargs["form"] = type("IssueForm", (ApiKeyIssueForm,), {"issuer": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:

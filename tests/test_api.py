@@ -220,6 +220,10 @@ def test_the_national_coordinator_issues_a_key_shown_once(world):
 def test_rops_issues_keys_only_within_its_region(world):
     _user, client = staff(roles.ROPS_STAFF, "region", world.home)
     add = reverse("admin:api_apikey_add")
+    form = client.get(add).content.decode()
+    assert "Klub Obcy" not in form and "MOPS Obcy" not in form and "śląskie" not in form
+    refused = client.post(add, issue_form(world, organization=world.other_ops.pk))
+    assert "key" not in refused.context
     for refused in (
         issue_form(world, region=world.away.pk),
         issue_form(world, level="national", region=""),
