@@ -18,6 +18,7 @@ from api.models import ApiKey, InboundReferral
 from demo.pilot import make_pesel
 from ksr_portal import roles
 from ksr_portal.models import UserScope
+from ksr_portal.scoping import permits
 
 from . import factories as f
 
@@ -288,7 +289,10 @@ def test_the_referral_loop_end_to_end(world):
     client = Client()
     client.force_login(coordinator)
     stored = InboundReferral.objects.get()
-    assert "OPS/2026/17" in client.get(reverse("admin:api_inboundreferral_changelist")).content.decode()
+    worklist = client.get(reverse("participants:worklist")).content.decode()
+    waiting = f"{reverse('admin:api_inboundreferral_changelist')}?status__exact=received"
+    assert waiting in worklist
+    assert "OPS/2026/17" in client.get(waiting).content.decode()
     response = client.post(
         reverse("admin:api_inboundreferral_transition", args=[stored.pk, "accept"]),
         {"on": timezone.localdate().isoformat(), "answer": "Zapraszamy na rozmowę 10 grudnia."},
@@ -445,3 +449,15 @@ def test_a_bad_period_is_a_polish_400(world):
     response = call(text, "get", "/api/v1/figures/regions/26/?od=wczoraj")
     assert response.status_code == 400
     assert response.json()["non_field_errors"] == ["Od: Wpisz poprawną datę."]
+
+
+def test_the_scope_of_keys_in_memory_is_the_scope_in_the_database(world):
+    own, _text = world.key(roles.REFERRER)
+    away, _text = world.key(roles.REFERRER, region=world.away, organization=world.other_ops)
+    national, _text = world.key(roles.MINISTRY_ANALYST, "national")
+    rops, _client = staff(roles.ROPS_STAFF, "region", world.home)
+    for key in (own, away, national):
+        for action in ("view", "add", "change", "delete"):
+            stored = ApiKey.objects.restrict(rops, action).filter(pk=key.pk).exists()
+            assert permits(rops, key, action) == stored, (key, action)
+    assert permits(rops, own, "change") and not permits(rops, away, "view")
