@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
@@ -28,6 +29,12 @@ def digest_of(secret):
     """The stored form of a key's secret. A key is 256 random bits, so a plain SHA-256 cannot be reversed
     by guessing, and checking one stays cheap on every request."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def account_name(organization, prefix):
+    """The service account's user name, which the audit trail shows as the actor: "api-mops-kielce-1a2b3c4d"."""
+    name = slugify(organization.name.replace("ł", "l").replace("Ł", "L"))[:120]
+    return f"api-{name}-{prefix}"
 
 
 def issue_problems(issuer, role, level, region, club):
@@ -137,7 +144,9 @@ class ApiKey(TimestampedModel):
         if problems:
             raise ValidationError(problems)
         prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
-        account = get_user_model()(username=f"api-{prefix}", first_name=organization.name[:150], last_name="(API)")
+        account = get_user_model()(
+            username=account_name(organization, prefix), first_name=organization.name[:150], last_name="(API)"
+        )
         account.set_unusable_password()
         account.save()
         account.groups.set([roles.role_group(role)])
