@@ -175,8 +175,9 @@ class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        log_access(self.get_object())
-        return super().retrieve(request, *args, **kwargs)
+        referral = self.get_object()
+        log_access(referral)
+        return Response(self.get_serializer(referral).data)
 
     def perform_create(self, serializer):
         key = self.request.auth
