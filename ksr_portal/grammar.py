@@ -108,6 +108,8 @@ NAMES = {
     "participants.householdmember": Name(
         MASCULINE_PERSONAL, pgettext_lazy("accusative", "family member covered by the contract")
     ),
+    "api.apikey": Name(MASCULINE),
+    "api.inboundreferral": Name(NEUTER),
 }
 
 

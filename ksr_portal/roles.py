@@ -20,6 +20,7 @@ ROPS_STAFF = "rops_staff"
 REGIONAL_ANIMATOR = "regional_animator"
 KIS_COORDINATOR = "kis_coordinator"
 KIS_INSTRUCTOR = "kis_instructor"
+REFERRER = "referrer"
 
 VIEW = ("view",)
 ALL = ("view", "add", "change", "delete")
@@ -76,6 +77,7 @@ ROLES = {
             "auth.group": VIEW,
             "ksr_portal.userscope": ALL,
             "auditlog.logentry": VIEW,
+            "api.apikey": NO_DELETE,
         },
     ),
     ROPS_STAFF: (
@@ -91,6 +93,7 @@ ROLES = {
             "stakeholders.membership": ALL,
             "stakeholders.serviceoffer": ALL,
             "clubs.club": NO_DELETE,
+            "api.apikey": NO_DELETE,
         },
     ),
     REGIONAL_ANIMATOR: (
@@ -131,6 +134,7 @@ ROLES = {
             "participants.casenote": NO_DELETE,
             "participants.casedocument": ALL,
             "participants.householdmember": ALL,
+            "api.inboundreferral": ("view", "change"),
         },
     ),
     KIS_INSTRUCTOR: (
@@ -144,6 +148,18 @@ ROLES = {
             "participants.attendance": ALL,
         },
     ),
+    # Only an API key holds it: an OPS's or a PUP's system, which refers people to the clubs within its
+    # scope and reads back the referrals its organisation sent.
+    REFERRER: (
+        "Instytucja kierująca (OPS, PUP)",
+        REFERENCE
+        | {
+            "networks.network": VIEW,
+            "stakeholders.organization": VIEW,
+            "clubs.club": VIEW,
+            "api.inboundreferral": ("view", "add"),
+        },
+    ),
 }
 
 
@@ -152,6 +168,11 @@ ROLES = {
 # coordinator makes another, so national reach is never granted from inside.
 GRANTS = {
     NATIONAL_COORDINATOR: {MINISTRY_ANALYST, ROPS_STAFF, REGIONAL_ANIMATOR, KIS_COORDINATOR, KIS_INSTRUCTOR},
+}
+# Who may issue an API key (to another system) with which role, within their own scope.
+KEY_GRANTS = {
+    NATIONAL_COORDINATOR: GRANTS[NATIONAL_COORDINATOR] | {REFERRER},
+    ROPS_STAFF: {REFERRER, ROPS_STAFF},
 }
 # The roles that read people's identities apply within one club: with a regional or national scope
 # they would read every person of a region or of the country.
@@ -211,6 +232,14 @@ def grantable_roles(user):
         return set(ROLES)
     held = roles_of(user.groups.all())
     return set().union(*(GRANTS.get(role, set()) for role in held))
+
+
+def key_roles(user):
+    """The roles `user` may give an API key."""
+    if user.is_superuser:
+        return set(ROLES)
+    held = roles_of(user.groups.all())
+    return set().union(*(KEY_GRANTS.get(role, set()) for role in held))
 
 
 def may_manage(user, other):

@@ -46,12 +46,16 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ksr_portal",
     "networks",
     "stakeholders",
     "clubs",
     "participants",
     "reporting",
+    "api",
     "demo",
 ]
 
@@ -215,6 +219,45 @@ CONTENT_SECURITY_POLICY = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# --- The API for other systems (api/) -------------------------------------------------------
+
+# Calls of one API key allowed per period (s, m, h or d); more are answered 429 with Retry-After.
+KSR_API_RATE = env.str("KSR_API_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Krajowej Sieci Reintegracji",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema for signed-in users and for keys; the browsable docs (api/urls.py) for signed-in users.
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI served from the portal itself (drf-spectacular-sidecar): no CDN, scripts from 'self' only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PillarCodeEnum": "clubs.choices.PillarCodeChoices",
+        "EligibilityCategoryCodeEnum": "participants.choices.EligibilityCategoryCodeChoices",
+    },
+}
 
 # --- Domain settings --------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ urlpatterns = [
         ),
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("participants.urls")),
     path("", include("networks.urls")),
     path("", include("clubs.urls")),

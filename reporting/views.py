@@ -98,6 +98,27 @@ def respond(request, template, title, tables, context, regions, filename, errors
     return render(request, template, context, status=400 if errors else 200)
 
 
+def reads_nationally(user):
+    return user.is_superuser or user_scope(user).level == "national"
+
+
+def region_tables(region, period, compared):
+    """The region report's tables, not yet suppressed."""
+    with replica_reads():
+        return figures.region_report(region, period, compared)
+
+
+def dashboard_tables(regions, period, national):
+    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, and the
+    monthly trend of the last 12 months."""
+    months = months_back(timezone.localdate(), 12)
+    with replica_reads():
+        values, totals = figures.national_figures(regions, period)
+        table = figures.national_table(regions, values, totals, national)
+        trend = figures.monthly_trend(EnrollmentFigures.objects.filter(club__region__in=regions), months)
+    return [table, trend]
+
+
 @login_required
 def region_report(request, terc):
     region = get_object_or_404(readable_regions(request.user), terc=terc)
@@ -107,8 +128,7 @@ def region_report(request, terc):
     compared = comparison.compared(period)
     errors = [*errors, *errors_of(comparison)]
     title = _("Region report: %(region)s, %(period)s") % {"region": region, "period": period}
-    with replica_reads():
-        tables = figures.region_report(region, period, compared)
+    tables = region_tables(region, period, compared)
     context = {"region": region, "period": period, "compared": compared, "comparison": comparison}
     return respond(request, "reporting/report.html", title, tables, context, [region], f"raport-{terc}", errors)
 
@@ -156,14 +176,9 @@ def dashboard(request):
     period, errors = period_from(request, datetime.date(today.year, 1, 1))
     measure = request.GET.get("miara")
     measure = measure if measure in figures.MEASURES else "active_people"
-    months = months_back(today, 12)
-    national = request.user.is_superuser or user_scope(request.user).level == "national"
-
-    with replica_reads():
-        values, totals = figures.national_figures(regions, period)
-        table = figures.national_table(regions, values, totals, national)
-        trend = figures.monthly_trend(EnrollmentFigures.objects.filter(club__region__in=regions), months)
-    tables = [table, trend]
+    national = reads_nationally(request.user)
+    tables = dashboard_tables(regions, period, national)
+    table, trend = tables
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}
     else:

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +28,9 @@ def media_root(settings, tmp_path):
     """Uploaded documents go to the test's own folder too."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the API's throttle counts are kept there)."""
+    cache.clear()

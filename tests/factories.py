@@ -13,9 +13,11 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from api.models import ApiKey, InboundReferral
 from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from demo.pilot import make_nip, make_pesel
+from ksr_portal import roles
 from ksr_portal.models import ImportJob
 from ksr_portal.workflow import recording_history
 from networks.choices import (
@@ -526,3 +528,45 @@ class ImportJobFactory(ModelFactory):
     file = factory.django.FileField(data=b"pesel;imie\n", filename="ignored.csv")
     file_name = "uczestnicy.csv"
     language = "pl"
+
+
+# ---------------------------------------------------------------------------
+# api
+# ---------------------------------------------------------------------------
+
+
+class ApiKeyFactory(ModelFactory):
+    """A key issued as the workbench issues it (a referrer's for its region, unless told otherwise); the
+    key's text, shown once, is left on the object as `text`."""
+
+    class Meta:
+        model = ApiKey
+
+    organization = factory.SubFactory(OrganizationFactory, stakeholder_type="B")
+    role = roles.REFERRER
+    level = "region"
+    region = factory.SelfAttribute("organization.region")
+    club = None
+    expires_on = datetime.date(2099, 12, 31)
+    issued_by = factory.SubFactory(UserFactory, is_superuser=True, is_staff=True)
+
+    @classmethod
+    def _create(cls, model_class, *, issued_by, **kwargs):
+        key, text = model_class.issue(by=issued_by, **kwargs)
+        key.text = text
+        return key
+
+
+class InboundReferralFactory(ModelFactory):
+    class Meta:
+        model = InboundReferral
+
+    client = factory.SubFactory(ApiKeyFactory)
+    referrer = factory.SelfAttribute("client.organization")
+    reference = factory.Sequence(lambda n: f"OPS/{n}/2026")
+    club = factory.SubFactory(ClubFactory, region=factory.SelfAttribute("..client.organization.region"))
+    first_name = factory.Faker("first_name", locale="pl_PL")
+    last_name = factory.Faker("last_name", locale="pl_PL")
+    pesel = factory.Sequence(lambda n: make_pesel(datetime.date(1980, 5, 17), male=False, serial=n))
+    contact = "pracownik socjalny, tel. 41 000 00 00"
+    reason = "Długotrwale bezrobotna, potrzebuje wsparcia."
