@@ -353,6 +353,8 @@ class PortalResource(resources.ModelResource):
 
     # Columns that together identify a row in the file; a second row with the same key is refused.
     key_columns = ()
+    # Columns of digits and their length, whose leading zeros a spreadsheet drops from a number.
+    digit_columns = {}
 
     class Meta:
         abstract = True
@@ -383,6 +385,12 @@ class PortalResource(resources.ModelResource):
             )
         if unknown:
             raise ValidationError(_("Unknown columns: %(unknown)s.") % {"unknown": ", ".join(unknown)})
+        for header, length in self.digit_columns.items():
+            if header in dataset.headers:
+                index = dataset.headers.index(header)
+                column = [digits(value, length) for value in dataset[header]]
+                del dataset[header]
+                dataset.insert_col(index, column, header=header)
         self.first_of_key = {}
         for number, row in enumerate(dataset.dict, start=1):
             self.first_of_key.setdefault(self.key_of(row), number)
@@ -495,6 +503,14 @@ ROW = NON_FIELD_ERRORS  # the key of a reason about the whole row
 # The column of the error file that holds each row's reasons; a corrected error file imports without it.
 ERRORS_COLUMN = "bledy"
 SHOWN_PER_REASON = 20
+
+
+def digits(value, length):
+    """A number of `length` digits as typed: a spreadsheet keeps one typed as a number without its leading zeros
+    (a PESEL of someone born from 2000)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return f"{int(value):0{length}d}"
+    return value
 
 
 def cell_text(value):

@@ -90,6 +90,7 @@ class ParticipantResource(PortalResource):
     # The stay's own key, written by the export: a row of a finished stay stays that stay.
     stay = column("id_pobytu", None)
     key_columns = ("pesel", "klub_numer_rejestru", "id_pobytu")
+    digit_columns = {"pesel": 11}
 
     class Meta(PortalResource.Meta):
         model = Enrollment

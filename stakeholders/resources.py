@@ -33,6 +33,7 @@ class OrganizationResource(PortalResource):
     phone = column("telefon", "phone")
     website = column("www", "website")
     key_columns = ("nip",)
+    digit_columns = {"krs": 10}
 
     class Meta(PortalResource.Meta):
         model = Organization

@@ -280,3 +280,11 @@ def test_the_import_pages_speak_of_the_files_columns_and_rows_in_polish(client, 
     preview = import_page(client, participants_csv(TWO_PEOPLE)).content.decode()
     assert "Plik doda 2, zmieni 0 i pozostawi bez zmian 0. Poniżej jego pierwsze wiersze" in preview
     assert "przykładowe" not in preview and "Zaktualizuj" not in preview
+
+
+def test_a_pesel_a_spreadsheet_keeps_as_a_number_keeps_its_leading_zero(club):
+    born = make_pesel(datetime.date(2001, 3, 4), male=False)  # 0123…: Excel drops the zero of a number
+    header = ["pesel", "imie", "nazwisko", "plec", "data_zgloszenia"]
+    raw = xlsx([header, [int(born), "Łucja", "Żółkiewska", "K", "17.02.2026"]])
+    result = run(ParticipantResource, raw, coordinator(club), PortalXLSX)
+    assert list(problems(result)) == [] and Participant.objects.get().pesel == born

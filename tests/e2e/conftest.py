@@ -31,11 +31,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def no_figures_cache():
-    """The live server commits every write, so the report figures' cache runs as in production."""
-
-
-@pytest.fixture(autouse=True)
 def second_factor(settings):
     """People sign in as the portal asks them to: with the password, then a code from their app."""
     settings.TWO_FACTOR = "roles"
