@@ -177,6 +177,9 @@ REFERRAL_TRANSITIONS = {
 }
 
 
+REFERENCE_TAKEN = _("Your organisation has already sent a referral with this reference.")
+
+
 class InboundReferral(StateMachine, TimestampedModel):
     """A person referred to a club by another institution's system (an OPS, a PUP), until the club answers.
 
@@ -273,7 +276,7 @@ class InboundReferral(StateMachine, TimestampedModel):
             models.UniqueConstraint(
                 fields=["referrer", "reference"],
                 name="api_referral_reference_unique",
-                violation_error_message=_("Your organisation has already sent a referral with this reference."),
+                violation_error_message=REFERENCE_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ReferralStatusChoices.values),

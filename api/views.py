@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ from stakeholders.models import Organization
 
 from . import serializers
 from .exceptions import drf_validation_error
-from .models import InboundReferral
+from .models import REFERENCE_TAKEN, InboundReferral
 
 REGION_FILTER = OpenApiParameter(
     "region", str, description=_("Only the rows of the voivodeship of this TERC code (2 digits).")
@@ -190,9 +190,12 @@ class ReferralViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
             raise drf_validation_error(error) from None
         if not permits(self.request.user, referral, "add"):
             raise Http404
-        with transaction.atomic():
-            referral.save()
-            referral.eligibility_categories.set(categories)
+        try:
+            with transaction.atomic():
+                referral.save()
+                referral.eligibility_categories.set(categories)
+        except IntegrityError:  # the same reference posted twice at once: full_clean() saw neither
+            raise drf_validation_error(ValidationError({"reference": REFERENCE_TAKEN})) from None
         serializer.instance = referral
 
 

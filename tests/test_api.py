@@ -366,6 +366,16 @@ def test_the_same_reference_twice_is_refused(world):
     assert "już" in str(again.json())
 
 
+def test_the_same_reference_posted_twice_at_once_is_refused_not_a_500(world, monkeypatch):
+    """Two posts at the same moment both pass the model's check; the database's constraint refuses one."""
+    _key, text = world.key(roles.REFERRER)
+    monkeypatch.setattr(InboundReferral, "validate_constraints", lambda self, exclude=None: None)
+    assert call(text, "post", "/api/v1/referrals/", referral(world)).status_code == 201
+    again = call(text, "post", "/api/v1/referrals/", referral(world))
+    assert again.status_code == 400 and "już" in str(again.json()["reference"])
+    assert InboundReferral.objects.count() == 1
+
+
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"reference": {"a": 1}}'])
 def test_a_body_that_is_not_a_referral_is_a_400(world, body):
     _key, text = world.key(roles.REFERRER)
