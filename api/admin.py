@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clubs.models import Club
 from ksr_portal import roles
-from ksr_portal.admin import ScopedModelAdmin, TransitionAdminMixin
+from ksr_portal.admin import PortalUserAdmin, ScopedModelAdmin, TransitionAdminMixin
 from ksr_portal.models import UserScopeLevelChoices
 from ksr_portal.widgets import DatePicker
 from networks.models import Region
@@ -46,6 +47,18 @@ class ApiKeyIssueForm(forms.ModelForm):
             ).items():
                 self.add_error(name if name in self.fields else None, message)
         return data
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(PortalUserAdmin):
+    """People's accounts. A key's service account is not among them: its role, scope and revocation are the
+    key's, issued and changed only as keys are (`ApiKeyAdmin`), so no user form can widen them."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(api_key__isnull=True)
 
 
 @admin.register(ApiKey)

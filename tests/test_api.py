@@ -471,3 +471,14 @@ def test_the_scope_of_keys_in_memory_is_the_scope_in_the_database(world):
             stored = ApiKey.objects.restrict(rops, action).filter(pk=key.pk).exists()
             assert permits(rops, key, action) == stored, (key, action)
     assert permits(rops, own, "change") and not permits(rops, away, "view")
+
+
+def test_a_keys_service_account_is_not_managed_as_a_users_account(world, client):
+    key, _text = world.key(roles.ROPS_STAFF)
+    national = f.UserFactory(is_staff=True)
+    national.groups.add(roles.role_group(roles.NATIONAL_COORDINATOR))
+    UserScope.objects.create(user=national, level="national")
+    client.force_login(national)
+    listed = client.get(reverse("admin:auth_user_changelist")).context["cl"].result_list
+    assert national in listed and key.account not in listed
+    assert client.get(reverse("admin:auth_user_change", args=[key.account.pk])).status_code == 404
