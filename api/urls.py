@@ -30,6 +30,7 @@ DESCRIPTION = _(
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/figures/dashboard/", views.DashboardFiguresView.as_view(), name="figures_dashboard"),
+    path("v1/figures/annual/", views.AnnualFiguresView.as_view(), name="figures_annual"),
     path("v1/figures/regions/<str:terc>/", views.RegionFiguresView.as_view(), name="figures_region"),
     path(
         "v1/schema/",

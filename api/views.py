@@ -22,7 +22,8 @@ from ksr_portal.audit import log_access, log_bulk
 from ksr_portal.scoping import permits
 from networks.models import Municipality, Network
 from reporting import views as reports
-from reporting.forms import ComparisonForm, errors_of
+from reporting.forms import ComparisonForm, YearForm, errors_of
+from reporting.periods import Period
 from reporting.tables import Hidden, legend, suppress
 from stakeholders.models import Organization
 
@@ -291,3 +292,26 @@ class DashboardFiguresView(FiguresView):
         else:
             title = _("Region dashboard: %(region)s, %(period)s") % {"region": regions[0], "period": period}
         return self.answer(title, period, reports.dashboard_tables(regions, period, national))
+
+
+class AnnualFiguresView(FiguresView):
+    @extend_schema(
+        tags=[FIGURES],
+        description=_(
+            "The annual report's tables (art. 18 of the Social Employment Act) over the clubs the key's scope "
+            "reads, of one voivodeship if asked."
+        ),
+        parameters=[
+            OpenApiParameter("rok", int, description=_("The year reported on (default: last year).")),
+            OpenApiParameter("region", str, description=_("A voivodeship's TERC code.")),
+        ],
+        responses=serializers.FiguresSerializer,
+    )
+    def get(self, request):
+        form = YearForm(request.GET)
+        if not form.is_valid():
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: errors_of(form)})
+        year = form.cleaned_data["rok"] or timezone.localdate().year - 1
+        tables = reports.annual_tables(request.user, year, request.GET.get("region"))
+        title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
+        return self.answer(title, Period.year(year), tables)

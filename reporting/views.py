@@ -119,6 +119,17 @@ def dashboard_tables(regions, period, national):
     return [table, trend]
 
 
+def annual_tables(user, year, terc=None):
+    """The annual report's tables (not yet suppressed) over the clubs the user reads, of one region if asked."""
+    clubs = Club.objects.restrict(user)
+    if terc:
+        clubs = clubs.filter(region__terc=terc)
+    if not clubs.exists() and (terc or not readable_regions(user).exists()):
+        raise Http404
+    with replica_reads():
+        return figures.annual_club_report(clubs, year)
+
+
 @login_required
 def region_report(request, terc):
     region = get_object_or_404(readable_regions(request.user), terc=terc)
@@ -139,16 +150,9 @@ def annual_report(request):
     form = YearForm(request.GET)
     valid = form.is_valid()
     year = (form.cleaned_data["rok"] if valid else None) or today.year - 1
-    clubs = Club.objects.restrict(request.user)
     regions = list(readable_regions(request.user))
-    terc = request.GET.get("region")
-    if terc:
-        clubs = clubs.filter(region__terc=terc)
-    if not clubs.exists() and not regions:
-        raise Http404
+    tables = annual_tables(request.user, year, request.GET.get("region"))
     title = _("Annual report on social integration clubs, %(year)s") % {"year": year}
-    with replica_reads():
-        tables = figures.annual_club_report(clubs, year)
     context = {"year": year, "regions": regions, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
     errors = [] if valid else errors_of(form)
     return respond(request, "reporting/report.html", title, tables, context, regions, f"sprawozdanie-{year}", errors)

@@ -291,7 +291,9 @@ def test_the_referral_loop_end_to_end(world):
     stored = InboundReferral.objects.get()
     worklist = client.get(reverse("participants:worklist")).content.decode()
     waiting = f"{reverse('admin:api_inboundreferral_changelist')}?status__exact=received"
-    assert waiting in worklist
+    assert waiting in worklist and "czekające na odpowiedź</a> (1)" in worklist
+    f.InboundReferralFactory(club=world.other_club, client=world.key(roles.REFERRER, region=world.away)[0])
+    assert "czekające na odpowiedź</a> (1)" in client.get(reverse("participants:worklist")).content.decode()
     assert "OPS/2026/17" in client.get(waiting).content.decode()
     response = client.post(
         reverse("admin:api_inboundreferral_transition", args=[stored.pk, "accept"]),
@@ -452,6 +454,26 @@ def test_a_club_key_reads_no_figures(world):
     _key, text = world.key(roles.KIS_COORDINATOR, "club")
     assert call(text, "get", "/api/v1/figures/dashboard/").status_code == 404
     assert call(text, "get", "/api/v1/figures/regions/26/").status_code == 404
+
+
+def test_the_annual_report_for_a_regional_key(world):
+    year = timezone.localdate().year - 1
+    f.EnrollmentFactory(club=world.club, started_on=datetime.date(year, 3, 1))
+    f.EnrollmentFactory(club=world.other_club, started_on=datetime.date(year, 3, 1))
+    _key, text = world.key(roles.ROPS_STAFF)
+    response = call(text, "get", "/api/v1/figures/annual/")
+    assert response.status_code == 200, response.content
+    tables = {table["title"]: table for table in response.json()["tables"]}
+    people = tables[
+        f"Uczestnicy w {year} r.: według kategorii z art. 1, efektów reintegracji i zatrudnienia po zakończeniu"
+    ]
+    assert [row["label"] for row in people["rows"]] == ["Klub Domowy", "wszystkie kluby"]
+    assert people["rows"][0]["values"][0] is None and people["hidden"]  # one person is not published
+    filed = tables[f"Złożenie wojewodzie sprawozdania za {year} r."]
+    assert filed["rows"][0]["values"] == ["nie złożono"]
+    assert call(text, "get", "/api/v1/figures/annual/?region=24").status_code == 404
+    bad = call(text, "get", "/api/v1/figures/annual/?rok=dwa")
+    assert bad.status_code == 400 and bad.json()["non_field_errors"] == ["Rok: Wpisz liczbę całkowitą."]
 
 
 def test_a_bad_period_is_a_polish_400(world):
