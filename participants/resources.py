@@ -163,11 +163,11 @@ class ParticipantResource(PortalResource):
             if instance.pk is None:
                 instance.participant = person
         except ValidationError as error:
-            errors |= error.error_dict
+            error.update_error_dict(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
-            errors |= error.error_dict
+            error.update_error_dict(errors)
         if "kategorie" in row and "eligibility_categories" not in errors:  # set once the enrollment is saved
             instance.categories_to_save = self.fields["eligibility_categories"].clean(row, **kwargs)
         if errors:
@@ -223,11 +223,13 @@ class ParticipantResource(PortalResource):
         names = (typed.first_name.casefold(), typed.last_name.casefold(), typed.birth_date)
         if not different and names in self.namesakes:
             raise ValidationError(
-                _(
-                    "A person of the same names and date of birth is registered without a PESEL. If it is "
-                    "someone else, write „tak” in the column „inna_osoba”; if it is the same person, register "
-                    "them on the registration page without the PESEL and confirm that it is them."
-                )
+                {
+                    "inna_osoba": _(
+                        "A person of the same names and date of birth is registered without a PESEL. If it is "
+                        "someone else, write „tak” in the column „inna_osoba”; if it is the same person, register "
+                        "them on the registration page without the PESEL and confirm that it is them."
+                    )
+                }
             )
         holders.append(typed)  # the same new person in another club's row of the file
         return typed, typed
