@@ -417,7 +417,7 @@ class PortalResource(resources.ModelResource):
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
-            errors = error.error_dict
+            error.update_error_dict(errors)
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
