@@ -6,7 +6,7 @@ from clubs.models import Activity
 from demo.pilot import demo_club
 from networks.models import Network
 from participants.choices import EnrollmentStatusChoices
-from participants.models import Enrollment
+from participants.models import ActionPlan, Enrollment, SocialContract
 
 # The portal's pages that answer a GET with a page (not a file, not an action), by URL name.
 NOT_PAGES = {
@@ -18,6 +18,13 @@ NOT_PAGES = {
     "second_factor:recovery_codes",
     "set_language",
     "start",  # a redirect to the role's page
+    "participants:add_case_note",  # forms of the case file, posted only
+    "participants:add_case_document",
+    "participants:document",
+    "api:schema",  # the API's answers are JSON; its documentation page is opened
+    "api:figures_dashboard",
+    "api:figures_region",
+    "api:figures_annual",
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
@@ -52,7 +59,12 @@ def pages(username):
             ("participants:timeline", [done.participant_id]),
             ("participants:record", [done.participant_id]),
             ("participants:certificate", [done.pk]),
+            ("participants:case_file", [done.pk]),
+            ("participants:contract_paper", [SocialContract.objects.filter(enrollment__club=club).first().pk]),
+            ("participants:plan_paper", [ActionPlan.objects.filter(enrollment__club=club).first().pk]),
+            ("participants:reminders", []),
             ("reporting:quality", []),
+            ("api:docs", []),
             *networks,
         ],
         "analityk": [
@@ -99,7 +111,7 @@ def overflow(page, name):
         return []
     culprits = page.evaluate(
         """() => [...document.querySelectorAll("body *")]
-          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap"))
           .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : ""))"""
     )
     return [(name, page.url, extra, culprits)]
