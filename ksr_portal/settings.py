@@ -152,6 +152,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 LOGIN_URL = "admin:login"
+# Where a sign-in that names no page of its own leads: the role's work.
+LOGIN_REDIRECT_URL = "start"
 
 # Outgoing e-mail (the morning digest): e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587;
 # by default e-mails are printed to the console.

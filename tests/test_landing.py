@@ -52,6 +52,12 @@ def test_each_role_lands_on_its_work_after_signing_in(client, role, level, landi
     assert client.get(expected).status_code == 200
 
 
+def test_a_sign_in_that_names_no_page_leads_to_the_roles_work(client):
+    user = account(roles.KIS_COORDINATOR, "club", f.ClubFactory())
+    signed_in = client.post(reverse("admin:login"), {"username": user.username, "password": PASSWORD})
+    assert signed_in["Location"] == reverse("start")
+
+
 def test_a_superuser_lands_on_the_workbench(client):
     client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse("start"))["Location"] == reverse("admin:index")
