@@ -86,11 +86,16 @@ def test_the_database_backends_worker_runs_the_jobs(client, club, settings):
     assert "refreshes itself" not in page(client, job).content.decode()  # Polish, not English
     assert 'http-equiv="refresh"' in page(client, job).content.decode()
 
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+
     def work():
-        Worker(
-            queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-            max_tasks=None, worker_id="test", excluded_queue_names=[],
-        ).run()  # fmt: skip
+        """The worker's run of the task waiting, without its loop, which closes the test's connection."""
+        task = DBTaskResult.objects.ready().get_locked()
+        task.claim(worker.worker_id)
+        worker.run_task(task)
 
     work()
     job.refresh_from_db()
