@@ -47,7 +47,8 @@ def planted():
     f.FollowUpFactory(outcome=done, months_after=3, checked_on=datetime.date(2025, 3, 1))
     f.FollowUpFactory(outcome=done, months_after=6)
     clean = [f.EnrollmentFactory(club=club, **COMPLETE), done.enrollment]
-    elsewhere = f.EnrollmentFactory(club=f.ClubFactory(region=f.RegionFactory(terc="22")), completed=True)
+    other_terc = "22" if club.region.terc != "22" else "24"  # regions are got by their code: not the club's
+    elsewhere = f.EnrollmentFactory(club=f.ClubFactory(region=f.RegionFactory(terc=other_terc)), completed=True)
     return club, records, clean, elsewhere
 
 
