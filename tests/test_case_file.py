@@ -261,7 +261,6 @@ def test_the_case_file_reads_a_bounded_number_of_queries(client, django_assert_m
         grow()
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url)
-    print(f"case file: {len(small.captured_queries)} queries")
     assert page.status_code == 200
 
 
