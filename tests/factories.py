@@ -261,13 +261,15 @@ class ServiceOfferFactory(ModelFactory):
 
 
 class PillarFactory(ModelFactory):
-    """Gets one of the six pillars the migration created."""
+    """Gets one of the six pillars the migration created (or makes it again, in the catalogue's
+    order, after a committing test flushed them)."""
 
     class Meta:
         model = Pillar
         django_get_or_create = ("code",)
 
     code = factory.Iterator(PillarCodeChoices.values)
+    order = factory.LazyAttribute(lambda pillar: PillarCodeChoices.values.index(pillar.code) + 1)
 
 
 class ServiceFactory(ModelFactory):
