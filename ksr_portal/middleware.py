@@ -67,12 +67,17 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def static_file_headers(headers, path, url):
+    """WhiteNoise answers static files before any middleware: the same Permissions-Policy on them."""
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+
+
 def privacy_headers_middleware(get_response):
     """Deny browser features on every response; keep responses to a signed-in user out of any cache.
 
     A signed-in user's pages (record, timeline, dane.json, certificate, worklist, exports, documents,
     the admin) carry personal data, which neither the browser nor a proxy may store. Static files are
-    answered by WhiteNoise before this middleware and stay cacheable.
+    answered by WhiteNoise before this middleware (see `static_file_headers`) and stay cacheable.
     """
 
     def middleware(request):

@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from ksr_portal.middleware import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -147,6 +149,7 @@ FORMAT_MODULE_PATH = ["ksr_portal.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "media/"
 # Uploaded documents (minutes, agreements) live outside the code.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from ksr_portal import roles
 from ksr_portal.models import UserScope
@@ -219,3 +222,12 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_static_files_carry_the_permissions_policy_too(settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    static = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
+    response = static(RequestFactory().get("/static/ksr_portal/portal.css"))
+    assert response.status_code == 200
+    assert "camera=()" in response["Permissions-Policy"]
