@@ -179,11 +179,12 @@ KEY_GRANTS = {
 CLUB_ROLES = {KIS_COORDINATOR, KIS_INSTRUCTOR}
 
 
-# Who holds one of these permissions reads people's identities or grants access, and signs in with
-# a second factor (ksr_portal/second_factor.py).
+# Who holds one of these permissions reads people's identities or grants access (to a user or, by an
+# API key, to another system), and signs in with a second factor (ksr_portal/second_factor.py).
 SECOND_FACTOR_PERMISSIONS = (
     "participants.view_participant",
     "auth.change_user",
+    "api.add_apikey",
     "ksr_portal.add_userscope",
     "ksr_portal.change_userscope",
 )

@@ -126,7 +126,8 @@ def test_new_recovery_codes_replace_the_old_ones(client):
         (roles.KIS_COORDINATOR, "club", True),
         (roles.KIS_INSTRUCTOR, "club", True),
         (roles.NATIONAL_COORDINATOR, "national", True),
-        (roles.ROPS_STAFF, "region", False),
+        (roles.ROPS_STAFF, "region", True),  # issues API keys
+        (roles.REGIONAL_ANIMATOR, "region", False),
         (roles.MINISTRY_ANALYST, "national", False),
     ],
 )
