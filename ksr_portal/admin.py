@@ -544,7 +544,10 @@ class TransitionAdminMixin:
         allowed = self.has_change_permission(request, obj)
         extra_context = {
             **(extra_context or {}),
-            "transitions": [(name, self.transitions[name][0]) for name in obj.available_transitions()]
+            # A transition taken only elsewhere (an enrollment's transfer, by its acceptance) has no button.
+            "transitions": [
+                (name, self.transitions[name][0]) for name in obj.available_transitions() if name in self.transitions
+            ]
             if allowed
             else [],
             "transition_url": f"admin:{self.opts.app_label}_{self.opts.model_name}_transition",

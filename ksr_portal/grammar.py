@@ -108,6 +108,7 @@ NAMES = {
     "participants.householdmember": Name(
         MASCULINE_PERSONAL, pgettext_lazy("accusative", "family member covered by the contract")
     ),
+    "participants.transfer": Name(NEUTER),
     "api.apikey": Name(MASCULINE),
     "api.inboundreferral": Name(NEUTER),
 }

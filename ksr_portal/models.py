@@ -113,7 +113,10 @@ class UserScope(TimestampedModel):
         if self.level == UserScopeLevelChoices.NATIONAL or paths.region is None:
             return None
         if self.level == UserScopeLevelChoices.CLUB and paths.club:
-            return Q(**{paths.club: self.club_id})
+            condition = Q(**{paths.club: self.club_id})
+            if paths.shared_club and action in paths.shared_actions:
+                condition |= Q(**{paths.shared_club: self.club_id})
+            return condition
         condition = Q(**{paths.region: self.region_id})
         if paths.national_rows_shared and action == "view":
             condition |= Q(**{f"{paths.region}__isnull": True})

@@ -134,6 +134,7 @@ ROLES = {
             "participants.casenote": NO_DELETE,
             "participants.casedocument": ALL,
             "participants.householdmember": ALL,
+            "participants.transfer": NO_DELETE,
             "api.inboundreferral": ("view", "change"),
         },
     ),

@@ -26,6 +26,11 @@ class ScopePaths:
     national_rows_shared: bool = False
     # The path to the user a row belongs to: only they may reach it, whatever their role.
     owner: str | None = None
+    # The path to a second club whose staff may also reach the row, for `shared_actions` only: the
+    # receiving club of a transfer, or the club a stay was transferred to, which reads its plan and
+    # contract as history. It widens a club-level scope only.
+    shared_club: str | None = None
+    shared_actions: tuple = ("view",)
 
 
 def user_scope(user):
@@ -114,7 +119,7 @@ def _values_at(obj, path):
         if name == "pk":
             return {obj.pk}
         field = obj._meta.get_field(name)
-        if field.many_to_many or field.one_to_many:
+        if field.many_to_many or field.one_to_many or (field.one_to_one and not field.concrete):
             if obj.pk is None:
                 return {None}  # no related rows yet, as a join finds none
             rest = LOOKUP_SEP.join(names[depth:])
@@ -160,7 +165,7 @@ class ScopedQuerySet(models.QuerySet):
         if not condition:
             return self
         paths = self.model.scope_paths
-        multivalued = any(_is_multivalued(self.model, p) for p in (paths.region, paths.club) if p)
+        multivalued = any(_is_multivalued(self.model, p) for p in (paths.region, paths.club, paths.shared_club) if p)
         if multivalued:
             # Filter through a subquery so a person enrolled twice is still one row.
             return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))

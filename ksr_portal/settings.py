@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "api.context_processors.waiting_referrals",
+                "api.context_processors.worklist_counts",
             ],
         },
     },

@@ -217,7 +217,8 @@ class EnrollmentAdmin(PeopleFilesMixin, TransitionAdminMixin, ScopedModelAdmin):
         "certificate_issued_on",
     ]
     inlines = [SocialContractInline, ReferralInline, StatusChangeInline]
-    transitions = ENROLLMENT_TRANSITIONS
+    # A transfer is proposed from the case file and taken by the receiving club's acceptance.
+    transitions = {name: t for name, t in ENROLLMENT_TRANSITIONS.items() if name != "transfer"}
     transition_form = EnrollmentTransitionForm
     transition_fields = {"complete": ["reason", "certificate_number"], "drop_out": ["reason"]}
 

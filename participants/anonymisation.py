@@ -35,6 +35,7 @@ from .models import (
     Referral,
     Review,
     SocialContract,
+    Transfer,
 )
 
 # model: (path from the model to its participant, {field: value that replaces what was written})
@@ -63,6 +64,7 @@ SCRUBBED = {
     CaseNote: ("enrollment__participant", {"text": ""}),
     HouseholdMember: ("contract__enrollment__participant", {"name": "—", "relationship": ""}),
     CaseDocument: ("enrollment__participant", {}),
+    Transfer: ("participant", {}),
 }
 
 

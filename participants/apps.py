@@ -29,6 +29,7 @@ class ParticipantsConfig(AppConfig):
             models.CaseNote,
             models.CaseDocument,
             models.HouseholdMember,
+            models.Transfer,
             mask_fields=["pesel"],
             m2m_fields=["eligibility_categories", "planned_services"],
         )

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404
 
 from ksr_portal.audit import log_access, log_bulk
 
-from .choices import AttendanceStatusChoices
+from .choices import AttendanceStatusChoices, TransferStatusChoices
 from .journey import hours_by_pillar
 from .models import (
+    ActionPlan,
     Attendance,
     CaseDocument,
     CaseNote,
@@ -23,6 +24,7 @@ from .models import (
     Goal,
     Review,
     SocialContract,
+    Transfer,
 )
 from .visibility import (
     ACTION_PLAN,
@@ -70,15 +72,45 @@ def stay_in_scope(user, pk):
     return get_object_or_404(queryset, pk=pk), shown
 
 
+def transfer_context(user, enrollment, shown):
+    """The stay's proposals of a transfer, and, for a stay that continues one in another club, that
+    transfer and the previous stay's plan and contracts as history (only they reach this club)."""
+    transfers = Transfer.objects.restrict(user).select_related("to_club")
+    context = {"transfers": list(transfers.filter(enrollment=enrollment))}
+    if enrollment.transferred_from_id is None:
+        return context
+    previous = enrollment.transferred_from_id
+    context["arrived_by"] = (
+        transfers.filter(enrollment=previous, status=TransferStatusChoices.ACCEPTED)
+        .select_related("enrollment__club")
+        .first()
+    )
+    if ACTION_PLAN in shown:
+        goals = Goal.objects.restrict(user).select_related("pillar").prefetch_related("planned_services")
+        context["previous_plan"] = (
+            ActionPlan.objects.restrict(user)
+            .prefetch_related(Prefetch("goals", goals), Prefetch("reviews", Review.objects.restrict(user)))
+            .filter(enrollment=previous)
+            .first()
+        )
+    if SOCIAL_CONTRACTS in shown:
+        context["previous_contracts"] = list(
+            SocialContract.objects.restrict(user).prefetch_related("goals__pillar").filter(enrollment=previous)
+        )
+    return context
+
+
 def case_file(user, pk, today):
     """The context of the case file page; reading it is logged, the notes and documents shown included."""
     enrollment, shown = stay_in_scope(user, pk)
     context = {"enrollment": enrollment, "participant": enrollment.participant, "sections": shown}
     if user.has_perm("participants.change_enrollment"):
         context["next_step"] = enrollment.next_step(today)
+        # A transfer is proposed by its own form and taken when the receiving club accepts it.
         context["transitions"] = [
-            (name, Enrollment.transitions[name][0]) for name in enrollment.available_transitions()
+            (name, Enrollment.transitions[name][0]) for name in enrollment.available_transitions() if name != "transfer"
         ]
+    context |= transfer_context(user, enrollment, shown)
     if ACTION_PLAN in shown:
         context["plan"] = getattr(enrollment, "action_plan", None)
     if OUTCOME in shown:

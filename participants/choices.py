@@ -138,3 +138,10 @@ class CaseDocumentKindChoices(models.TextChoices):
     SIGNED_CONTRACT = "signed_contract", _("signed social contract (scan)")
     OPS_REFERRAL = "ops_referral", _("referral from the social assistance centre (OPS)")
     CONSENT_FORM = "consent_form", _("signed consent form")
+
+
+class TransferStatusChoices(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for the receiving club")
+    ACCEPTED = "accepted", pgettext_lazy("transfer", "accepted")
+    DECLINED = "declined", pgettext_lazy("transfer", "declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("transfer", "withdrawn")

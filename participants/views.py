@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clubs.models import Activity
+from clubs.choices import ClubStatusChoices
+from clubs.models import Activity, Club
 from ksr_portal.audit import log_access, log_export
 from ksr_portal.collation import Polish
 from ksr_portal.scoping import permits, user_scope
@@ -24,6 +25,7 @@ from ksr_portal.widgets import DatePicker
 from networks.models import Municipality
 from stakeholders.models import Organization
 
+from .admin import EnrollmentAdmin
 from .casefile import case_file
 from .choices import (
     AttendanceStatusChoices,
@@ -31,9 +33,12 @@ from .choices import (
     CaseNoteKindChoices,
     EnrollmentStatusChoices,
     ParticipantSexChoices,
+    TransferStatusChoices,
 )
+from .forms import STEP_FORMS, step_forms
 from .journey import stays, timeline_events
 from .models import (
+    TRANSFER_TRANSITIONS,
     ActionPlan,
     Attendance,
     CaseDocument,
@@ -45,13 +50,15 @@ from .models import (
     Participant,
     Review,
     SocialContract,
+    Transfer,
     active_on,
 )
+from .models.transfer import TRANSFERABLE_STATUSES
 from .papers import as_pdf, certificate_paper, contract_paper, plan_paper
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
 from .visibility import visible_sections
-from .worklist import absent, contracts_ending, follow_ups_due, reviews_due
+from .worklist import absent, contracts_ending, follow_ups_due, incoming_transfers, reviews_due
 
 
 class WithdrawalForm(forms.Form):
@@ -188,11 +195,7 @@ def register_participant(request):
                 ),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             # The same answer whether the PESEL was known or not (registration.py).
             messages.success(request, _("The person is registered and enrolled as a candidate."))
@@ -273,6 +276,7 @@ def worklist(request):
             "contracts": contracts_ending(request.user, today),
             "absent": absent(request.user, today),
             "follow_ups": follow_ups_due(request.user, today),
+            "transfers": incoming_transfers(request.user),
             "activities": Activity.objects.restrict(request.user)
             .filter(held_on__lte=today)
             .select_related("service")
@@ -348,9 +352,50 @@ class CaseDocumentForm(forms.ModelForm):
         self.fields["kind"].choices = [("", _("— choose —")), *CaseDocumentKindChoices.choices]
 
 
-def render_case_file(request, pk, note_form=None, document_form=None):
+class ClubChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.town}, {obj.region})"
+
+
+class TransferForm(forms.Form):
+    prefix = "transfer"
+
+    to_club = ClubChoiceField(label=gettext_lazy("receiving club"), queryset=None)
+    consent_given_on = forms.DateField(
+        label=gettext_lazy("person's consent to the transfer given on"), widget=DatePicker()
+    )
+
+    def __init__(self, *args, leaving, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any active club of the country, as the public directory lists them.
+        clubs = Club.objects.filter(status=ClubStatusChoices.ACTIVE).exclude(pk=leaving.club_id)
+        self.fields["to_club"].queryset = clubs.select_related("region").order_by(Polish("name"))
+        self.fields["to_club"].empty_label = _("— choose —")
+
+
+def transition_forms(enrollment, names, today):
+    """The date (and what else a transition asks) of each transition in `names`, posted to the workbench's
+    transition, which runs the model's method and leads back to the case file."""
+    found = []
+    for name in names:
+        form = EnrollmentAdmin.transition_form(auto_id=f"id_{name}_%s", initial={"on": today})
+        for field_name in [f for f in form.fields if f not in {"on", *EnrollmentAdmin.transition_fields.get(name, [])}]:
+            del form.fields[field_name]
+        found.append((name, Enrollment.transitions[name][0], form))
+    return found
+
+
+def render_case_file(request, pk, note_form=None, document_form=None, transfer_form=None, step_form=None):
     today = timezone.localdate()
     context = case_file(request.user, pk, today)
+    enrollment = context["enrollment"]
+    context["steps"] = step_forms(enrollment, request.user, bound=step_form)
+    # Qualifying asks for the art. 1 facts too: its own form (forms.py) stands for the button.
+    names = [name for name, _label in context.get("transitions", []) if name not in context["steps"]]
+    context["transition_forms"] = transition_forms(enrollment, names, today)
+    may_propose = request.user.has_perm("participants.add_transfer") and enrollment.status in TRANSFERABLE_STATUSES
+    if may_propose and not any(t.status == TransferStatusChoices.PROPOSED for t in context["transfers"]):
+        context["transfer_form"] = transfer_form or TransferForm(leaving=enrollment)
     if request.user.has_perm("participants.add_casenote"):
         context["note_form"] = note_form or CaseNoteForm(initial={"written_on": today})
     if request.user.has_perm("participants.add_casedocument"):
@@ -410,6 +455,151 @@ def case_document(request, pk):
         raise Http404 from missing
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def case_file_step(request, pk, step):
+    """One step of the stay taken on its case file (forms.py), by the models' rules."""
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404
+    if not (request.user.has_perm(form_class.permission) and request.user.has_perm("participants.change_enrollment")):
+        raise PermissionDenied
+    enrollment = get_object_or_404(Enrollment.objects.restrict(request.user, "change"), pk=pk)
+    form = form_class(request.POST, enrollment=enrollment, user=request.user)
+    if form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, form.done)
+            return redirect(reverse("participants:case_file", args=[pk]) + f"#{form.section}")
+    return render_case_file(request, pk, step_form=form)
+
+
+def add_form_errors(form, error):
+    """A model's refusal shown on the form: on its field where the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def propose_transfer(request, pk):
+    if not request.user.has_perm("participants.add_transfer"):
+        raise PermissionDenied
+    enrollment = get_object_or_404(Enrollment.objects.restrict(request.user, "change"), pk=pk)
+    form = TransferForm(request.POST, leaving=enrollment)
+    if form.is_valid():
+        try:
+            Transfer.propose(
+                enrollment,
+                form.cleaned_data["to_club"],
+                timezone.localdate(),
+                form.cleaned_data["consent_given_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The transfer has been proposed; the receiving club will answer."))
+            return redirect(reverse("participants:case_file", args=[pk]) + "#transfer")
+    return render_case_file(request, pk, transfer_form=form)
+
+
+class TransferAnswerForm(forms.Form):
+    """The date of an answer to a transfer (`action`: accept, decline, withdraw), and a refusal's reason."""
+
+    on = forms.DateField(label=gettext_lazy("date"), widget=DatePicker())
+    reason = forms.CharField(
+        label=gettext_lazy("reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The club that proposed the transfer will read it."),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, prefix=action, initial={"on": timezone.localdate()}, **kwargs)
+        if action != "decline":
+            del self.fields["reason"]
+
+
+TRANSFER_SIDES = {"accept": "to_club", "decline": "to_club", "withdraw": "enrollment__club"}
+
+
+def transfer_in_scope(request, pk):
+    transfers = Transfer.objects.restrict(request.user).select_related(
+        "enrollment__participant", "enrollment__club", "to_club"
+    )
+    return get_object_or_404(transfers, pk=pk)
+
+
+@login_required
+def transfer_page(request, pk, refused=None):
+    """A proposal of a transfer as both clubs see it: the receiving club answers it, the sending one may
+    withdraw it; each is led to its own stay only."""
+    transfer = transfer_in_scope(request, pk)
+    club = scope_club(request)
+    receiving = transfer.to_club_id == club.pk
+    own_stays = Enrollment.objects.restrict(request.user)
+    if receiving:
+        stay = own_stays.filter(transferred_from=transfer.enrollment_id).first()
+    else:
+        stay = own_stays.filter(pk=transfer.enrollment_id).first()
+    forms_shown = {}
+    if transfer.status == TransferStatusChoices.PROPOSED and request.user.has_perm("participants.change_transfer"):
+        actions = ["accept", "decline"] if receiving else ["withdraw"]
+        forms_shown = {action: TransferAnswerForm(action=action) for action in actions}
+        if refused is not None:
+            forms_shown[refused.prefix] = refused
+    log_access(transfer.enrollment.participant)
+    return render(
+        request,
+        "participants/transfer.html",
+        {
+            "transfer": transfer,
+            "receiving": receiving,
+            "stay": stay,
+            "answer_forms": [(action, TRANSFER_TRANSITIONS[action][0], form) for action, form in forms_shown.items()],
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_transfer(request, pk, action):
+    """Accept, decline (the receiving club) or withdraw (the sending club) a proposed transfer."""
+    club = scope_club(request)
+    if action not in TRANSFER_SIDES:
+        raise Http404
+    transfers = Transfer.objects.restrict(request.user, "change").filter(**{TRANSFER_SIDES[action]: club})
+    transfer = get_object_or_404(transfers.select_related("enrollment__participant"), pk=pk)
+    form = TransferAnswerForm(request.POST, action=action)
+    if form.is_valid():
+        on = form.cleaned_data["on"]
+        try:
+            if action == "accept":
+                stay = transfer.accept(on, by=request.user)
+            elif action == "decline":
+                transfer.decline(on, form.cleaned_data["reason"], by=request.user)
+            else:
+                transfer.withdraw(on, by=request.user)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            if action == "accept":
+                messages.success(request, _("The transfer is accepted: the person is enrolled in your club."))
+                return redirect("participants:case_file", pk=stay.pk)
+            if action == "decline":
+                messages.success(request, _("The transfer is declined; the club that proposed it will see why."))
+                return redirect("participants:worklist")
+            messages.success(request, _("The proposal of the transfer has been withdrawn."))
+            return redirect(reverse("participants:case_file", args=[transfer.enrollment_id]) + "#transfer")
+    return transfer_page(request, pk, refused=form)
 
 
 class DigestForm(forms.Form):

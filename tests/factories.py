@@ -54,6 +54,7 @@ from participants.models import (
     Referral,
     Review,
     SocialContract,
+    Transfer,
 )
 from stakeholders.choices import OrganizationLegalFormChoices, OrganizationStakeholderTypeChoices
 from stakeholders.models import ContactPerson, Membership, Organization, ServiceOffer
@@ -500,6 +501,19 @@ class CaseDocumentFactory(ModelFactory):
     kind = CaseDocumentKindChoices.SIGNED_CONTRACT
     received_on = datetime.date(2024, 2, 10)
     file = factory.django.FileField(filename="kontrakt.pdf", data=b"%PDF-1.7 scan")
+
+
+class TransferFactory(ModelFactory):
+    """A proposal from an active stay to a club of the same region, with the person's consent."""
+
+    class Meta:
+        model = Transfer
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    participant = factory.SelfAttribute("enrollment.participant")
+    to_club = factory.SubFactory(ClubFactory, region=factory.SelfAttribute("..enrollment.club.region"))
+    proposed_on = datetime.date(2024, 6, 3)
+    consent_given_on = datetime.date(2024, 6, 1)
 
 
 # ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
 NOTE = "Wizyta-Domowa-Tajna"
 
 
@@ -288,3 +289,61 @@ def test_a_deleted_document_takes_its_file_along(client, stay, django_capture_on
         response = client.post(reverse("admin:participants_casedocument_delete", args=[document.pk]), {"post": "yes"})
     assert response.status_code == 302 and not CaseDocument.objects.exists()
     assert not storage.exists(name)
+
+
+# --- the steps of a stay, taken on its case file -----------------------------------------------------------
+
+
+def step(client, stay, name, **fields):
+    data = {f"{name}-{key}": value for key, value in fields.items()}
+    return client.post(reverse("participants:case_file_step", args=[stay.pk, name]), data)
+
+
+def test_a_whole_stay_is_taken_from_its_case_file_by_the_models_rules(client):
+    stay = f.EnrollmentFactory(
+        status=EnrollmentStatusChoices.CANDIDATE, applied_on=TODAY - 30 * DAY, qualified_on=None, started_on=None
+    )
+    f.ConsentFactory(participant=stay.participant, given_on=TODAY - 30 * DAY)
+    client.force_login(club_user(stay.club))
+    category = f.EligibilityCategoryFactory(code="5")
+    # Qualifying without the art. 1 check is refused with the model's reason, and nothing changes.
+    refused = step(client, stay, "qualify", eligibility_categories=category.pk, on=TODAY.isoformat())
+    assert refused.status_code == 200 and "art. 1 ust. 3" in refused.content.decode()
+    stay.refresh_from_db()
+    assert stay.status == EnrollmentStatusChoices.CANDIDATE and not stay.eligibility_categories.exists()
+    answer = step(
+        client, stay, "qualify", eligibility_categories=category.pk, benefit_exclusion="none", on=TODAY.isoformat()
+    )
+    assert answer.status_code == 302
+    contract = {"number": "KS/7", "valid_from": TODAY.isoformat(), "valid_until": (TODAY + 90 * DAY).isoformat()}
+    assert step(client, stay, "contract", **contract, signed_on=TODAY.isoformat()).status_code == 302
+    stay.refresh_from_db()
+    assert stay.status == EnrollmentStatusChoices.QUALIFIED and stay.social_contracts.get().status == "signed"
+    stay.activate(TODAY)
+    pillar = f.PillarFactory()
+    half = step(client, stay, "plan", drawn_up_on=TODAY.isoformat(), pillar_0=pillar.pk)
+    assert half.status_code == 200 and "Cel wymaga" in half.content.decode()
+    plan = {"drawn_up_on": TODAY.isoformat(), "pillar_0": pillar.pk, "goal_0": "Praca"}
+    assert step(client, stay, "plan", **plan).status_code == 302
+    assert stay.action_plan.goals.get().description == "Praca"
+    activity = f.ActivityFactory(club=stay.club, held_on=TODAY)
+    assert step(client, stay, "attendance", activity=activity.pk, status="present").status_code == 302
+    assert activity.attendances.get().enrollment == stay
+    other_club_activity = f.ActivityFactory(held_on=TODAY)
+    assert step(client, stay, "attendance", activity=other_club_activity.pk, status="present").status_code == 200
+    stay.complete(TODAY, "employment")
+    assert step(client, stay, "outcome", recorded_on=TODAY.isoformat(), situation="employed").status_code == 302
+    stay.refresh_from_db()
+    assert stay.outcome.situation == "employed"
+
+
+def test_a_step_of_another_clubs_stay_is_not_found(client):
+    stay = f.EnrollmentFactory(
+        status=EnrollmentStatusChoices.CANDIDATE, qualified_on=None, started_on=None, benefit_exclusion=""
+    )
+    client.force_login(club_user(f.ClubFactory(region=stay.club.region)))
+    assert step(client, stay, "qualify", benefit_exclusion="none", on=TODAY.isoformat()).status_code == 404
+    client.force_login(club_user(stay.club, roles.KIS_INSTRUCTOR))
+    assert step(client, stay, "attendance", activity=1, status="present").status_code == 403
+    stay.refresh_from_db()
+    assert stay.benefit_exclusion == "" and stay.status == EnrollmentStatusChoices.CANDIDATE

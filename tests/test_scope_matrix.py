@@ -49,7 +49,7 @@ USERS = {
 class Marker:
     text: str
     # "person" (a name), "identity" (a PESEL), "record" (a club's case: plan, contract, referral),
-    # "regional", "club" (a club's work)
+    # "regional", "club" (a club's work), "public" (a club's name, listed in the directory)
     kind: str
     region: str
     clubs: set = field(default_factory=set)
@@ -71,7 +71,9 @@ class World:
         role, level, region, club = USERS[label]
         hidden = []
         for m in self.markers:
-            if level == "national":
+            if m.kind == "public":
+                out = False
+            elif level == "national":
                 out = m.kind in PERSONAL
             elif level == "region":
                 out = m.kind in PERSONAL or m.region != region
@@ -113,7 +115,8 @@ def world():
             key = (r, c)
             operator = f.OrganizationFactory(region=region, name=w.mark("regional", r))
             f.ContactPersonFactory(organization=operator, name=w.mark("regional", r))
-            club = f.ClubFactory(region=region, operator=operator, name=w.mark("regional", r))
+            # A club's name is public, as the directory lists it: a transfer may name any club of the country.
+            club = f.ClubFactory(region=region, operator=operator, name=w.mark("public", r))
             w.club_names[r].add(club.name)
             w.clubs[key] = club
             lsr = f.LocalNetworkFactory(region=region, parent=regional, hub_club=club, name=w.mark("regional", r))

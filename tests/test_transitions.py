@@ -22,6 +22,7 @@ from .factories import (
     EligibilityCategoryFactory,
     EnrollmentFactory,
     SocialContractFactory,
+    TransferFactory,
     UserFactory,
 )
 
@@ -143,7 +144,7 @@ def test_dates_in_the_future_or_before_application_are_refused():
 
 ALLOWED = {
     S.CANDIDATE: {"qualify", "drop_out"},
-    S.QUALIFIED: {"activate", "drop_out"},
+    S.QUALIFIED: {"activate", "drop_out", "transfer"},
     S.ACTIVE: {"complete", "drop_out", "transfer"},
     S.COMPLETED: set(),
     S.DROPPED_OUT: set(),
@@ -179,7 +180,8 @@ def test_a_refused_transition_says_why_and_changes_nothing(status, transition):
 
 def test_transfer_records_the_reason_itself():
     enrollment = active()
-    enrollment.transfer(TODAY)
+    TransferFactory(enrollment=enrollment, proposed_on=TODAY, consent_given_on=TODAY).accept(TODAY)
+    enrollment.refresh_from_db()
     assert enrollment.exit_reason == EnrollmentExitReasonChoices.TRANSFERRED and enrollment.status == S.TRANSFERRED
 
 

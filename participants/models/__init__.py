@@ -19,6 +19,7 @@ from .participant import Consent, Participant
 from .plan import GOAL_TRANSITIONS, ActionPlan, Goal, GoalProgress, Review, add_months, default_review_interval
 from .referral import REFERRAL_TRANSITIONS, Referral
 from .reminders import DigestOptOut
+from .transfer import TRANSFER_TRANSITIONS, Transfer
 
 __all__ = [
     "CLOSED_ENROLLMENT_STATUSES",
@@ -29,6 +30,7 @@ __all__ = [
     "REFERRAL_TRANSITIONS",
     "SITUATION_AT_ENTRY",
     "SOCIAL_CONTRACT_TRANSITIONS",
+    "TRANSFER_TRANSITIONS",
     "ActionPlan",
     "Attendance",
     "CaseDocument",
@@ -47,6 +49,7 @@ __all__ = [
     "Referral",
     "Review",
     "SocialContract",
+    "Transfer",
     "active_on",
     "add_months",
     "default_review_interval",

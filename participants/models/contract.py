@@ -42,7 +42,9 @@ SIGNED_CONTENT = [
 class SocialContract(StateMachine, TimestampedModel):
     """A social contract (art. 108 of the Social Assistance Act): the condition of attending a KIS."""
 
-    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+    scope_paths = ScopePaths(
+        region="enrollment__club__region", club="enrollment__club", shared_club="enrollment__transferred_to__club"
+    )
     transitions = SOCIAL_CONTRACT_TRANSITIONS
     initial_statuses = [SocialContractStatusChoices.DRAFT]
 
@@ -196,7 +198,11 @@ class SocialContract(StateMachine, TimestampedModel):
 class HouseholdMember(TimestampedModel):
     """A member of the participant's family covered by the social contract, as the template lists them."""
 
-    scope_paths = ScopePaths(region="contract__enrollment__club__region", club="contract__enrollment__club")
+    scope_paths = ScopePaths(
+        region="contract__enrollment__club__region",
+        club="contract__enrollment__club",
+        shared_club="contract__enrollment__transferred_to__club",
+    )
 
     contract = models.ForeignKey(
         verbose_name=_("social contract"),

@@ -20,6 +20,7 @@ from ..choices import (
     EnrollmentLabourMarketStatusChoices,
     EnrollmentStatusChoices,
     SocialContractStatusChoices,
+    TransferStatusChoices,
     YesNoRefusedChoices,
 )
 
@@ -56,9 +57,10 @@ ENROLLMENT_TRANSITIONS = {
     "activate": (_("Start participation"), [EnrollmentStatusChoices.QUALIFIED], EnrollmentStatusChoices.ACTIVE),
     "complete": (_("Complete"), [EnrollmentStatusChoices.ACTIVE], EnrollmentStatusChoices.COMPLETED),
     "drop_out": (_("Record dropping out"), OPEN_ENROLLMENT_STATUSES, EnrollmentStatusChoices.DROPPED_OUT),
+    # Taken only by the receiving club's acceptance of a proposal (Transfer.accept).
     "transfer": (
         _("Transfer to another club or centre"),
-        [EnrollmentStatusChoices.ACTIVE],
+        [EnrollmentStatusChoices.QUALIFIED, EnrollmentStatusChoices.ACTIVE],
         EnrollmentStatusChoices.TRANSFERRED,
     ),
 }
@@ -258,6 +260,17 @@ class Enrollment(StateMachine, TimestampedModel):
         blank=True,
     )
 
+    transferred_from = models.OneToOneField(
+        verbose_name=_("transferred from the stay"),
+        to="self",
+        on_delete=models.PROTECT,
+        related_name="transferred_to",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The stay in another club this one continues; its plan and contract are read here as history."),
+    )
+
     age_on_entry = models.PositiveSmallIntegerField(
         verbose_name=_("age on entry"),
         null=True,
@@ -393,9 +406,13 @@ class Enrollment(StateMachine, TimestampedModel):
     def drop_out(self, on, reason, by=None):
         self._transition("drop_out", on, by, self._exit_problems(reason), exit_on=on, exit_reason=reason)
 
-    def transfer(self, on, by=None):
+    def transfer(self, on, by=None, accepted=None):
+        """Qualified or active → transferred, when the receiving club accepts the proposal `accepted`."""
+        problems = []
+        if accepted is None or accepted.enrollment_id != self.pk or accepted.status != TransferStatusChoices.ACCEPTED:
+            problems.append(_("A stay is transferred when the receiving club accepts a proposal of the transfer."))
         reason = EnrollmentExitReasonChoices.TRANSFERRED
-        self._transition("transfer", on, by, [], exit_on=on, exit_reason=reason)
+        self._transition("transfer", on, by, problems, exit_on=on, exit_reason=reason)
 
     def _exit_problems(self, reason):
         return [] if reason else [_("Leaving the club needs the reason.")]

@@ -43,7 +43,9 @@ GOAL_TRANSITIONS = {
 class ActionPlan(TimestampedModel):
     """The Individual Action Plan (IPD): a diagnosis of the person's potential and goals per pillar."""
 
-    scope_paths = ScopePaths(region="enrollment__club__region", club="enrollment__club")
+    scope_paths = ScopePaths(
+        region="enrollment__club__region", club="enrollment__club", shared_club="enrollment__transferred_to__club"
+    )
 
     enrollment = models.OneToOneField(
         verbose_name=_("enrollment"),
@@ -92,7 +94,11 @@ class ActionPlan(TimestampedModel):
 class Goal(StateMachine, TimestampedModel):
     """A goal of an action plan under one of the six pillars, with the services planned for it."""
 
-    scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
+    scope_paths = ScopePaths(
+        region="plan__enrollment__club__region",
+        club="plan__enrollment__club",
+        shared_club="plan__enrollment__transferred_to__club",
+    )
 
     transitions = GOAL_TRANSITIONS
     initial_statuses = [GoalStatusChoices.OPEN]
@@ -194,7 +200,11 @@ class Goal(StateMachine, TimestampedModel):
 class Review(TimestampedModel):
     """A periodic review of an action plan: progress made and the date of the next review."""
 
-    scope_paths = ScopePaths(region="plan__enrollment__club__region", club="plan__enrollment__club")
+    scope_paths = ScopePaths(
+        region="plan__enrollment__club__region",
+        club="plan__enrollment__club",
+        shared_club="plan__enrollment__transferred_to__club",
+    )
 
     plan = models.ForeignKey(
         verbose_name=_("plan"),
@@ -237,7 +247,11 @@ class Review(TimestampedModel):
 class GoalProgress(TimestampedModel):
     """What a review found about one goal of the plan."""
 
-    scope_paths = ScopePaths(region="review__plan__enrollment__club__region", club="review__plan__enrollment__club")
+    scope_paths = ScopePaths(
+        region="review__plan__enrollment__club__region",
+        club="review__plan__enrollment__club",
+        shared_club="review__plan__enrollment__transferred_to__club",
+    )
 
     review = models.ForeignKey(
         verbose_name=_("review"),

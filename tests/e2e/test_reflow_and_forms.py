@@ -1,12 +1,14 @@
 """Every portal page reflows at 320 CSS pixels, and a refused form says what is wrong where the reader is."""
 
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
-from clubs.models import Activity
+from clubs.models import Activity, Club
 from demo.pilot import demo_club
 from networks.models import Network
 from participants.choices import EnrollmentStatusChoices
-from participants.models import ActionPlan, Enrollment, SocialContract
+from participants.models import ActionPlan, Enrollment, SocialContract, Transfer
+from tests.factories import TransferFactory
 
 # The portal's pages that answer a GET with a page (not a file, not an action), by URL name.
 NOT_PAGES = {
@@ -20,6 +22,9 @@ NOT_PAGES = {
     "start",  # a redirect to the role's page
     "participants:add_case_note",  # forms of the case file, posted only
     "participants:add_case_document",
+    "participants:case_file_step",
+    "participants:propose_transfer",
+    "participants:answer_transfer",
     "participants:document",
     "api:schema",  # the API's answers are JSON; its documentation page is opened
     "api:figures_dashboard",
@@ -48,6 +53,14 @@ def pages(username):
     done = Enrollment.objects.filter(club=club, status=EnrollmentStatusChoices.COMPLETED).order_by("pk").first()
     activity = Activity.objects.filter(club=club).order_by("-held_on", "pk").first()
     network = Network.objects.filter(hub_club=club).order_by("pk").first()
+    # An active stay, whose case file holds every step's form, proposed for a transfer to another club.
+    stay = Enrollment.objects.filter(club=club, status=EnrollmentStatusChoices.ACTIVE).order_by("pk").first()
+    transfer = Transfer.objects.filter(enrollment=stay).first() or TransferFactory(
+        enrollment=stay,
+        to_club=Club.objects.filter(status="active").exclude(pk=club.pk).order_by("pk").first(),
+        proposed_on=timezone.localdate(),
+        consent_given_on=timezone.localdate(),
+    )
     common = [("home", []), ("accessibility", []), ("clubs:directory", []), ("clubs:open_data", [])]
     networks = [("reporting:network_list", []), ("reporting:network_detail", [network.pk])]
     by_account = {
@@ -60,6 +73,8 @@ def pages(username):
             ("participants:record", [done.participant_id]),
             ("participants:certificate", [done.pk]),
             ("participants:case_file", [done.pk]),
+            ("participants:case_file", [stay.pk]),
+            ("participants:transfer", [transfer.pk]),
             ("participants:contract_paper", [SocialContract.objects.filter(enrollment__club=club).first().pk]),
             ("participants:plan_paper", [ActionPlan.objects.filter(enrollment__club=club).first().pk]),
             ("participants:reminders", []),
