@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clubs.models import Club
-from ksr_portal.audit import log_bulk
+from ksr_portal.audit import log_bulk, log_export
 from ksr_portal.collation import Polish
 from ksr_portal.routers import replica_reads
 from ksr_portal.scoping import user_scope
 from networks.models import Region
-from participants.models import Enrollment
+from participants.models import Enrollment, Participant
+from participants.visibility import sees_identities
 
-from . import figures, quality
-from .exports import csv_response, xlsx_response
+from . import esf, figures, quality
+from .exports import csv_response, sheet_response, xlsx_response
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
 from .models import EnrollmentFigures
 from .periods import Period, months_back
@@ -168,7 +169,41 @@ def eu_indicators(request):
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
     with replica_reads():
         tables = figures.eu_indicators(EnrollmentFigures.objects.filter(club__region__in=regions), period)
-    return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue", errors)
+    context = {"period": period, "sheet": sees_identities(request.user)}
+    return respond(request, "reporting/report.html", title, tables, context, regions, "wskazniki-ue", errors)
+
+
+@login_required
+def esf_participants(request):
+    """The ESF+ participant sheet, one row per person per project, with the indicators of the same people
+    above it; only for readers who see the people of their scope whole (everyone else reads the indicators
+    as counts on the EU page). Reading the sheet and exporting it leave an access entry per person."""
+    user = request.user
+    if not sees_identities(user):
+        raise Http404
+    today = timezone.localdate()
+    period, errors = period_from(request, datetime.date(today.year, 1, 1))
+    stays = esf.stays(user, period)
+    rows = esf.sheet_rows(stays)
+    people = sorted({stay.person.pk for stay in stays})
+    file_format = request.GET.get("format")
+    if file_format in ("csv", "xlsx") and not errors:
+        log_export(user, Participant, people, f"uczestnicy-efs.{file_format}")
+        return sheet_response(file_format, esf.HEADERS, rows, "uczestnicy-efs")
+    log_bulk(Participant, people, LogEntry.Action.ACCESS, actor=user)
+    indicators = figures.eu_indicators(EnrollmentFigures.objects.filter(club__in=Club.objects.restrict(user)), period)
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "title": _("ESF+ participants, %(period)s") % {"period": period},
+        "period": period,
+        "headers": esf.HEADERS,
+        "rows": rows,
+        "tables": indicators,
+        "query": query.urlencode(),
+        "errors": errors,
+    }
+    return render(request, "reporting/esf_participants.html", context, status=400 if errors else 200)
 
 
 @login_required
