@@ -110,14 +110,22 @@ def region_tables(region, period, compared):
 
 
 def dashboard_tables(regions, period, national):
-    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, and the
-    monthly trend of the last 12 months."""
-    months = months_back(timezone.localdate(), 12)
+    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, the
+    monthly trend of the last 12 months, and the records to put right today over the whole scope."""
+    today = timezone.localdate()
+    months = months_back(today, 12)
+    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
     with replica_reads():
         values, totals = figures.national_figures(regions, period)
         table = figures.national_table(regions, values, totals, national)
-        trend = figures.monthly_trend(EnrollmentFigures.objects.filter(club__region__in=regions), months)
-    return [table, trend]
+        trend = figures.monthly_trend(summaries, months)
+        problems = quality.totals(summaries, quality.CHECKS, today)
+    to_put_right = Table(
+        _("Records to put right"),
+        [_("records")],
+        [(check.label, [n]) for check, n in zip(quality.CHECKS, problems, strict=True)],
+    )
+    return [table, trend, to_put_right]
 
 
 def annual_tables(user, year, terc=None):
@@ -217,7 +225,7 @@ def dashboard(request):
     measure = measure if measure in figures.MEASURES else "active_people"
     national = reads_nationally(request.user)
     tables = dashboard_tables(regions, period, national)
-    table, trend = tables
+    table, trend, to_put_right = tables
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}
     else:
@@ -266,6 +274,7 @@ def dashboard(request):
             "period": period,
             "table": table,
             "trend": trend,
+            "to_put_right": to_put_right,
             "legend": legend(tables),
             "tiles": tiles,
             "bars": bars,
@@ -303,14 +312,14 @@ def data_quality(request):
         if region is None:
             raise Http404
         regions = [region]
-    enrollments = Enrollment.objects.filter(club__region__in=regions)
+    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
     by_region = len(regions) > 1
     if by_region:
         places = regions
-        found = quality.counts(enrollments, checks, today, "club__region")
+        found = quality.counts(summaries, checks, today, "club__region")
     else:
         places = list(Club.objects.filter(region=regions[0]).order_by(Polish("name")))
-        found = quality.counts(enrollments, checks, today, "club")
+        found = quality.counts(summaries, checks, today, "club")
     rows = [(str(place), found.get(place.pk, [0] * len(checks))) for place in places]
     rows.append((_("Total"), [sum(values[i] for _label, values in rows) for i in range(len(checks))]))
     table = Table(
