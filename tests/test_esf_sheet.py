@@ -129,8 +129,18 @@ def test_every_value_of_the_sheet_written_out(client, club):
     text = page.content.decode()
     for name in ("Zieliński", "Kandydat", "Śląski", "KIS Beta"):
         assert name not in text
-    # The indicators of the same people, not suppressed for the club: Anna and Ewa, Bogdan joined.
-    assert page.context["tables"][0].rows[0][1] == [2, 1, 0, 3]
+    # The indicators of the same people, not suppressed for the club: Anna and Ewa, Bogdan joined; Anna
+    # refused one answer; on leaving Anna was employed and Ewa sought work; no 6-month check in the period.
+    indicators = {label: values for label, values in page.context["tables"][0].rows}
+    assert indicators["uczestnicy, którzy przystąpili"] == [2, 1, 0, 3]
+    assert indicators["odmowa podania informacji o sytuacji w chwili przystąpienia"] == [1, 0, 0, 1]
+    assert indicators["osoby obcego pochodzenia, obywatele państw trzecich lub mniejszości (w tym Romowie)"] == [
+        0, 0, 0, 0
+    ]  # fmt: skip
+    assert indicators["poszukujący pracy po zakończeniu udziału"] == [1, 0, 0, 1]
+    assert indicators["kształcący się lub szkolący po zakończeniu udziału"] == [0, 0, 0, 0]
+    assert indicators["pracujący po zakończeniu udziału"] == [1, 0, 0, 1]
+    assert indicators["pracujący 6 miesięcy po zakończeniu udziału"] == [0, 0, 0, 0]
 
 
 def test_the_exports_have_the_documented_columns_and_the_pages_rows(client, club):

@@ -83,6 +83,7 @@ def random_dataset(seed):
                 started_on=started, education_level=rng.choice(["", "isced_1", "isced_3", "isced_5_8"]),
                 labour_market_status=rng.choice(["", "inactive", "unemployed_registered", "employed"]),
                 long_term_unemployed=rng.random() < 0.5, homeless=rng.choice(["yes", "no", "refused"]),
+                minority_or_migrant=rng.choice(["", "yes", "no", "refused"]),
                 disability=rng.choice(["yes", "no"]), eligibility_categories=rng.sample(categories, rng.randrange(3)),
                 **extra,
             )  # fmt: skip
