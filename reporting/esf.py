@@ -180,14 +180,17 @@ HEADERS = [header for header, _value in COLUMNS]
 
 def stays(user, period):
     """The stays of the people `user` may see whose participation overlaps the period, by club and name."""
-    enrollments = list(
+    in_period = (
         Enrollment.objects.restrict(user)
         .filter(started_on__isnull=False, started_on__lte=period.end)
         .filter(Q(exit_on__isnull=True) | Q(exit_on__gte=period.start))
-        .select_related("club", "participant__municipality__county", "participant__municipality__region")
-        .order_by("started_on", "pk")
     )
-    pks = [e.pk for e in enrollments]
+    enrollments = list(
+        in_period.select_related(
+            "club", "participant__municipality__county", "participant__municipality__region"
+        ).order_by("started_on", "pk")
+    )
+    pks = in_period.values("pk")
     outcomes = {o.enrollment_id: o for o in Outcome.objects.restrict(user).filter(enrollment__in=pks)}
     six_months = {
         f.outcome_id: f
