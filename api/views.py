@@ -275,8 +275,8 @@ class DashboardFiguresView(FiguresView):
     @extend_schema(
         tags=[FIGURES],
         description=_(
-            "The dashboard's tables: the regions compared (a region's own figures for a regional key) "
-            "and the monthly trend."
+            "The dashboard's tables: the regions compared (a region's own figures for a regional key), "
+            "the monthly trend and the records to put right."
         ),
         parameters=PERIOD,
         responses=serializers.FiguresSerializer,

@@ -57,7 +57,7 @@ from .models.transfer import TRANSFERABLE_STATUSES
 from .papers import as_pdf, certificate_paper, contract_paper, plan_paper
 from .registration import DIFFERENT_PERSON, SAME_PERSON, LikelyDuplicate, register
 from .subject import as_json, subject_record
-from .visibility import visible_sections
+from .visibility import sees_identities, visible_sections
 from .worklist import absent, contracts_ending, follow_ups_due, incoming_transfers, reviews_due
 
 
@@ -272,6 +272,7 @@ def worklist(request):
             "club": club,
             "today": today,
             "sections": visible_sections(request.user),
+            "sees_identities": sees_identities(request.user),
             "reviews": reviews_due(request.user, today),
             "contracts": contracts_ending(request.user, today),
             "absent": absent(request.user, today),

@@ -9,7 +9,7 @@ document. The record page and its JSON file, the timeline, the case file, the ce
 worklist and the audit trail show a person through these sections.
 """
 
-from ksr_portal.scoping import may_view
+from ksr_portal.scoping import hidden_fields, may_view
 
 from .models import (
     ActionPlan,
@@ -60,3 +60,14 @@ SECTIONS = {
 def visible_sections(user):
     """The names of the sections of a person's record that `user` may see."""
     return {name for name, models in SECTIONS.items() if all(may_view(user, model) for model in models)}
+
+
+def sees_identities(user):
+    """Whether `user` sees the people of their scope whole: who they are (PESEL, birth date, residence),
+    their enrollments with the situation at entry, and their outcomes. Only such a reader gets the
+    participant-level ESF+ sheet; every other one gets its figures as counts."""
+    return (
+        {IDENTITY, ENROLLMENT, OUTCOME} <= visible_sections(user)
+        and not hidden_fields(user, Participant)
+        and not hidden_fields(user, Enrollment)
+    )

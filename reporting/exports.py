@@ -1,4 +1,5 @@
-"""Reports as CSV and XLSX files with exactly the figures (and suppressed cells) of the page."""
+"""Reports as CSV and XLSX files with exactly the figures (and suppressed cells) of the page; sheets of records
+(the ESF+ participant sheet) as the same files."""
 
 import csv
 import io
@@ -40,9 +41,25 @@ def rows_of(title, tables):
 
 
 def csv_response(title, tables, filename):
+    return csv_of(rows_of(title, tables), filename)
+
+
+def xlsx_response(title, tables, filename):
+    return xlsx_of(rows_of(title, tables), filename, "Raport", first_column_width=48)
+
+
+def sheet_response(file_format, headers, rows, filename):
+    """A sheet of records (a header row, then one row per record) as CSV or XLSX."""
+    lines = [headers, *rows]
+    if file_format == "csv":
+        return csv_of(lines, filename)
+    return xlsx_of(lines, filename, "Uczestnicy", bold_first_row=True)
+
+
+def csv_of(rows, filename):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    for row in rows_of(title, tables):
+    for row in rows:
         writer.writerow([neutralised(str(cell) if cell is not None else "") for cell in row])
     # A BOM lets spreadsheets on Polish Windows read the file as UTF-8.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -50,15 +67,17 @@ def csv_response(title, tables, filename):
     return response
 
 
-def xlsx_response(title, tables, filename):
+def xlsx_of(rows, filename, title, first_column_width=None, bold_first_row=False):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Raport"
-    for row in rows_of(title, tables):
+    sheet.title = title
+    for row in rows:
         sheet.append([neutralised(cell) for cell in row])
-        if len(row) == 1:
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 48
+        bold = len(row) if bold_first_row and sheet.max_row == 1 else 1 if len(row) == 1 else 0
+        for column in range(1, bold + 1):
+            sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True)
+    if first_column_width:
+        sheet.column_dimensions["A"].width = first_column_width
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -69,6 +69,7 @@ class People:
         "education_level",
         "labour_market_status",
         "long_term_unemployed",
+        "minority_or_migrant",
         "homeless",
         "disability",
         "club_id",
@@ -500,13 +501,26 @@ def eu_indicators(enrollments, period):
         (_("long-term unemployed"), by_sex(lambda r: r["long_term_unemployed"])),
         (_("economically inactive"), by_sex(lambda r: r["labour_market_status"] == U.INACTIVE)),
         (_("employed"), by_sex(lambda r: r["labour_market_status"] == U.EMPLOYED)),
+        (
+            _("of foreign background, third-country nationals or minorities (incl. the Roma)"),
+            by_sex(lambda r: r["minority_or_migrant"] == "yes"),
+        ),
         (_("homeless or excluded from housing"), by_sex(lambda r: r["homeless"] == "yes")),
         (_("with disabilities"), by_sex(lambda r: r["disability"] == "yes")),
+        (
+            _("refused to answer about their situation at entry"),
+            by_sex(lambda r: "refused" in (r["minority_or_migrant"], r["homeless"], r["disability"])),
+        ),
     ]
+    situations = {
+        "seeking": Q(outcome_situation=OutcomeSituationChoices.JOB_SEEKING),
+        "learning": Q(outcome_situation=OutcomeSituationChoices.EDUCATION),
+        "employed": Q(outcome_situation__in=EMPLOYED),
+    }
     on_leaving = (
-        enrollments.filter(exit_on__range=(period.start, period.end), outcome_situation__in=EMPLOYED)
+        enrollments.filter(exit_on__range=(period.start, period.end))
         .values("sex")
-        .annotate(n=Count("participant", distinct=True))
+        .annotate(**{name: Count("participant", distinct=True, filter=q) for name, q in situations.items()})
         .order_by()
     )
     six_months = (
@@ -520,10 +534,12 @@ def eu_indicators(enrollments, period):
         .annotate(n=Count("enrollment__participant", distinct=True))
         .order_by()
     )
-    leaving = {row["sex"]: row["n"] for row in on_leaving}
+    leaving = {row["sex"]: row for row in on_leaving}
     later = {row["enrollment__sex"]: row["n"] for row in six_months}
     rows += [
-        (_("employed on leaving"), [leaving.get(sex, 0) for sex in sexes]),
+        (_("seeking work on leaving"), [leaving.get(sex, {}).get("seeking", 0) for sex in sexes]),
+        (_("in education or training on leaving"), [leaving.get(sex, {}).get("learning", 0) for sex in sexes]),
+        (_("employed on leaving"), [leaving.get(sex, {}).get("employed", 0) for sex in sexes]),
         (_("employed 6 months after leaving"), [later.get(sex, 0) for sex in sexes]),
     ]
     rows = [(label, [*values, sum(values)]) for label, values in rows]

@@ -65,6 +65,10 @@ class EnrollmentFigures(models.Model):
     long_term_unemployed = models.BooleanField(
         verbose_name=_("long-term unemployed at entry"),
     )
+    minority_or_migrant = models.CharField(
+        verbose_name=_("minority or migrant background"),
+        max_length=10,
+    )
     homeless = models.CharField(
         verbose_name=_("homeless or excluded from housing"),
         max_length=10,

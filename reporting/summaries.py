@@ -1,7 +1,8 @@
 """The summary data of the reports, kept right in the same transaction as every write.
 
 Grain. `EnrollmentFigures` holds one narrow row per enrollment (dates, status, the person's sex and
-facts at entry, art. 1 categories as a string of codes, the outcome), `FollowUpFigures` one per
+facts at entry, art. 1 categories as a string of codes, the outcome: all that the reports and the
+data-quality counts read), `FollowUpFigures` one per
 follow-up, and `ActivityFigures` one per activity with its pillar, the provider's stakeholder type,
 hours and its attendance counted (recorded, present). Reports count distinct participants over the
 enrollment rows of their scope, so a person in two clubs or two regions is one person, a period of
@@ -60,6 +61,7 @@ def enrollment_rows(enrollments):
             education_level=education,
             labour_market_status=labour,
             long_term_unemployed=long_term,
+            minority_or_migrant=minority,
             homeless=homeless,
             disability=disability,
             categories="".join(sorted(codes.get(pk, ()))),
@@ -68,11 +70,11 @@ def enrollment_rows(enrollments):
         )
         for (
             pk, participant_id, club_id, status, applied_on, started_on, exit_on, sex, age, education, labour,
-            long_term, homeless, disability, situation, social, vocational,
+            long_term, minority, homeless, disability, situation, social, vocational,
         ) in enrollments.values_list(
             "pk", "participant_id", "club_id", "status", "applied_on", "started_on", "exit_on", "participant__sex",
-            "age_on_entry", "education_level", "labour_market_status", "long_term_unemployed", "homeless",
-            "disability", "outcome__situation", "outcome__social_reintegration_achieved",
+            "age_on_entry", "education_level", "labour_market_status", "long_term_unemployed", "minority_or_migrant",
+            "homeless", "disability", "outcome__situation", "outcome__social_reintegration_achieved",
             "outcome__vocational_reintegration_achieved",
         )
     ]  # fmt: skip

@@ -5,7 +5,9 @@ totals. When a table counts people and the reader must not be able to identify a
 1 to the threshold is hidden (primary suppression), and further cells are hidden so that no hidden
 count can be worked out from a total or its neighbours (complementary suppression): every row and
 column that sums to a shown total ends with either no hidden cell or at least two, the extra ones
-chosen among the smallest non-zero figures. Every hidden cell prints as the statistics office's
+chosen among the smallest non-zero figures; where rows and columns both have totals, cells are hidden
+until no hidden count can be solved from the equations of all the totals together (a chain of hidden
+cells between two groups can otherwise be worked out). Every hidden cell prints as the statistics office's
 symbol of confidential data, "Δ", explained by `legend()` on every page and file that shows one: a
 "<5" on a cell hidden only to protect its neighbours would state something false. Pages and exports
 print the same suppressed table.
@@ -13,6 +15,7 @@ print the same suppressed table.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -77,24 +80,81 @@ def suppress(table, threshold=None):
     if not grid:
         return table
     columns = range(len(grid[0])) if table.people_columns is None else sorted(table.people_columns)
-    hidden = {(r, c) for r, values in enumerate(grid) for c in columns if 0 < values[c] <= threshold}
+    primary = {(r, c) for r, values in enumerate(grid) for c in columns if 0 < values[c] <= threshold}
+    hidden = set(primary)
+    # Each line is the cells that sum to its last one, the total.
     lines = []
     if table.total_row:
         lines += [[(r, c) for r in range(len(grid))] for c in columns]
     if table.total_column:
         lines += [[(r, c) for c in columns] for r in range(len(grid))]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            candidates = [cell for cell in line if cell not in hidden and grid[cell[0]][cell[1]] > 0]
-            if candidates:
-                hidden.add(min(candidates, key=lambda cell: (grid[cell[0]][cell[1]], cell)))
-                changed = True
+
+    def value(cell):
+        return grid[cell[0]][cell[1]]
+
+    def hide_smallest(cells):
+        candidates = [cell for cell in cells if cell not in hidden and value(cell) > 0]
+        if candidates:
+            hidden.add(min(candidates, key=lambda cell: (value(cell), cell)))
+        return bool(candidates)
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                if sum(cell in hidden for cell in line) == 1:
+                    changed = hide_smallest(line) or changed
+        # Lines of one direction share no cell, so two hidden cells in each keep every one unknown; rows
+        # and columns together may still pin a cell down, through the lines that cross it.
+        if not (table.total_row and table.total_column):
+            break
+        found = worked_out(lines, hidden, primary)
+        if not found:
+            break
+        crossing = [cell for line in lines if found[0] in line for cell in line]
+        anywhere = [cell for line in lines if hidden & set(line) for cell in line]
+        if not (hide_smallest(crossing) or hide_smallest(anywhere)):
+            break
     table.hidden = hidden
     return table
+
+
+def worked_out(lines, hidden, cells):
+    """The cells of `cells` whose figure follows from the shown ones by adding and subtracting totals.
+
+    Each line is an equation in its hidden cells (their sum, less the hidden total, is known); a cell is
+    worked out when the equations, brought to reduced row echelon form, fix it alone.
+    """
+    unknown = sorted(hidden)
+    index = {cell: i for i, cell in enumerate(unknown)}
+    equations = []
+    for line in lines:
+        equation = [Fraction(0)] * len(unknown)
+        for position, cell in enumerate(line):
+            if cell in index:
+                equation[index[cell]] += -1 if position == len(line) - 1 else 1
+        if any(equation):
+            equations.append(equation)
+    found, row = [], 0
+    pivots = []
+    for column in range(len(unknown)):
+        pivot = next((r for r in range(row, len(equations)) if equations[r][column]), None)
+        if pivot is None:
+            continue
+        equations[row], equations[pivot] = equations[pivot], equations[row]
+        lead = equations[row][column]
+        equations[row] = [x / lead for x in equations[row]]
+        for r, other in enumerate(equations):
+            if r != row and other[column]:
+                factor = other[column]
+                equations[r] = [a - factor * b for a, b in zip(other, equations[row], strict=True)]
+        pivots.append((row, column))
+        row += 1
+    for r, column in pivots:
+        if unknown[column] in cells and sum(1 for x in equations[r] if x) == 1:
+            found.append(unknown[column])
+    return found
 
 
 def legend(tables):

@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clubs.models import Club
-from ksr_portal.audit import log_bulk
+from ksr_portal.audit import log_bulk, log_export
 from ksr_portal.collation import Polish
 from ksr_portal.routers import replica_reads
 from ksr_portal.scoping import user_scope
 from networks.models import Region
-from participants.models import Enrollment
+from participants.models import Enrollment, Participant
+from participants.visibility import sees_identities
 
-from . import figures, quality
-from .exports import csv_response, xlsx_response
+from . import esf, figures, quality
+from .exports import csv_response, sheet_response, xlsx_response
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
 from .models import EnrollmentFigures
 from .periods import Period, months_back
@@ -109,14 +110,22 @@ def region_tables(region, period, compared):
 
 
 def dashboard_tables(regions, period, national):
-    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, and the
-    monthly trend of the last 12 months."""
-    months = months_back(timezone.localdate(), 12)
+    """The dashboard's tables (not yet suppressed): the regions compared, or a region's own figures, the
+    monthly trend of the last 12 months, and the records to put right today over the whole scope."""
+    today = timezone.localdate()
+    months = months_back(today, 12)
+    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
     with replica_reads():
         values, totals = figures.national_figures(regions, period)
         table = figures.national_table(regions, values, totals, national)
-        trend = figures.monthly_trend(EnrollmentFigures.objects.filter(club__region__in=regions), months)
-    return [table, trend]
+        trend = figures.monthly_trend(summaries, months)
+        problems = quality.totals(summaries, quality.CHECKS, today)
+    to_put_right = Table(
+        _("Records to put right"),
+        [_("records")],
+        [(check.label, [n]) for check, n in zip(quality.CHECKS, problems, strict=True)],
+    )
+    return [table, trend, to_put_right]
 
 
 def annual_tables(user, year, terc=None):
@@ -168,7 +177,41 @@ def eu_indicators(request):
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
     with replica_reads():
         tables = figures.eu_indicators(EnrollmentFigures.objects.filter(club__region__in=regions), period)
-    return respond(request, "reporting/report.html", title, tables, {"period": period}, regions, "wskazniki-ue", errors)
+    context = {"period": period, "sheet": sees_identities(request.user)}
+    return respond(request, "reporting/report.html", title, tables, context, regions, "wskazniki-ue", errors)
+
+
+@login_required
+def esf_participants(request):
+    """The ESF+ participant sheet, one row per person per project, with the indicators of the same people
+    above it; only for readers who see the people of their scope whole (everyone else reads the indicators
+    as counts on the EU page). Reading the sheet and exporting it leave an access entry per person."""
+    user = request.user
+    if not sees_identities(user):
+        raise Http404
+    today = timezone.localdate()
+    period, errors = period_from(request, datetime.date(today.year, 1, 1))
+    stays = esf.stays(user, period)
+    rows = esf.sheet_rows(stays)
+    people = sorted({stay.person.pk for stay in stays})
+    file_format = request.GET.get("format")
+    if file_format in ("csv", "xlsx") and not errors:
+        log_export(user, Participant, people, f"uczestnicy-efs.{file_format}")
+        return sheet_response(file_format, esf.HEADERS, rows, "uczestnicy-efs")
+    log_bulk(Participant, people, LogEntry.Action.ACCESS, actor=user)
+    indicators = figures.eu_indicators(EnrollmentFigures.objects.filter(club__in=Club.objects.restrict(user)), period)
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "title": _("ESF+ participants, %(period)s") % {"period": period},
+        "period": period,
+        "headers": esf.HEADERS,
+        "rows": rows,
+        "tables": indicators,
+        "query": query.urlencode(),
+        "errors": errors,
+    }
+    return render(request, "reporting/esf_participants.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -182,7 +225,7 @@ def dashboard(request):
     measure = measure if measure in figures.MEASURES else "active_people"
     national = reads_nationally(request.user)
     tables = dashboard_tables(regions, period, national)
-    table, trend = tables
+    table, trend, to_put_right = tables
     if national:
         title = _("National dashboard, %(period)s") % {"period": period}
     else:
@@ -231,6 +274,7 @@ def dashboard(request):
             "period": period,
             "table": table,
             "trend": trend,
+            "to_put_right": to_put_right,
             "legend": legend(tables),
             "tiles": tiles,
             "bars": bars,
@@ -268,14 +312,14 @@ def data_quality(request):
         if region is None:
             raise Http404
         regions = [region]
-    enrollments = Enrollment.objects.filter(club__region__in=regions)
+    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
     by_region = len(regions) > 1
     if by_region:
         places = regions
-        found = quality.counts(enrollments, checks, today, "club__region")
+        found = quality.counts(summaries, checks, today, "club__region")
     else:
         places = list(Club.objects.filter(region=regions[0]).order_by(Polish("name")))
-        found = quality.counts(enrollments, checks, today, "club")
+        found = quality.counts(summaries, checks, today, "club")
     rows = [(str(place), found.get(place.pk, [0] * len(checks))) for place in places]
     rows.append((_("Total"), [sum(values[i] for _label, values in rows) for i in range(len(checks))]))
     table = Table(

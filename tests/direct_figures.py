@@ -57,6 +57,7 @@ class People:
         "education_level",
         "labour_market_status",
         "long_term_unemployed",
+        "minority_or_migrant",
         "homeless",
         "disability",
         "club_id",
@@ -441,15 +442,26 @@ def eu_indicators(enrollments, period):
         (_("long-term unemployed"), by_sex(lambda r: r["long_term_unemployed"])),
         (_("economically inactive"), by_sex(lambda r: r["labour_market_status"] == U.INACTIVE)),
         (_("employed"), by_sex(lambda r: r["labour_market_status"] == U.EMPLOYED)),
+        (
+            _("of foreign background, third-country nationals or minorities (incl. the Roma)"),
+            by_sex(lambda r: r["minority_or_migrant"] == "yes"),
+        ),
         (_("homeless or excluded from housing"), by_sex(lambda r: r["homeless"] == "yes")),
         (_("with disabilities"), by_sex(lambda r: r["disability"] == "yes")),
+        (
+            _("refused to answer about their situation at entry"),
+            by_sex(lambda r: "refused" in (r["minority_or_migrant"], r["homeless"], r["disability"])),
+        ),
     ]
+    situations = {
+        "seeking": Q(situation=OutcomeSituationChoices.JOB_SEEKING),
+        "learning": Q(situation=OutcomeSituationChoices.EDUCATION),
+        "employed": Q(situation__in=EMPLOYED),
+    }
     on_leaving = (
-        Outcome.objects.filter(
-            enrollment__in=enrollments, enrollment__exit_on__range=(period.start, period.end), situation__in=EMPLOYED
-        )
+        Outcome.objects.filter(enrollment__in=enrollments, enrollment__exit_on__range=(period.start, period.end))
         .values("enrollment__participant__sex")
-        .annotate(n=Count("enrollment__participant", distinct=True))
+        .annotate(**{name: Count("enrollment__participant", distinct=True, filter=q) for name, q in situations.items()})
         .order_by()
     )
     six_months = (
@@ -463,10 +475,12 @@ def eu_indicators(enrollments, period):
         .annotate(n=Count("outcome__enrollment__participant", distinct=True))
         .order_by()
     )
-    leaving = {row["enrollment__participant__sex"]: row["n"] for row in on_leaving}
+    leaving = {row["enrollment__participant__sex"]: row for row in on_leaving}
     later = {row["outcome__enrollment__participant__sex"]: row["n"] for row in six_months}
     rows += [
-        (_("employed on leaving"), [leaving.get(sex, 0) for sex in sexes]),
+        (_("seeking work on leaving"), [leaving.get(sex, {}).get("seeking", 0) for sex in sexes]),
+        (_("in education or training on leaving"), [leaving.get(sex, {}).get("learning", 0) for sex in sexes]),
+        (_("employed on leaving"), [leaving.get(sex, {}).get("employed", 0) for sex in sexes]),
         (_("employed 6 months after leaving"), [later.get(sex, 0) for sex in sexes]),
     ]
     rows = [(label, [*values, sum(values)]) for label, values in rows]

@@ -83,6 +83,7 @@ def random_dataset(seed):
                 started_on=started, education_level=rng.choice(["", "isced_1", "isced_3", "isced_5_8"]),
                 labour_market_status=rng.choice(["", "inactive", "unemployed_registered", "employed"]),
                 long_term_unemployed=rng.random() < 0.5, homeless=rng.choice(["yes", "no", "refused"]),
+                minority_or_migrant=rng.choice(["", "yes", "no", "refused"]),
                 disability=rng.choice(["yes", "no"]), eligibility_categories=rng.sample(categories, rng.randrange(3)),
                 **extra,
             )  # fmt: skip
@@ -223,15 +224,26 @@ def test_a_rolled_back_write_changes_nothing_and_a_write_counts_at_once_inside_i
     assert not EnrollmentFigures.objects.filter(pk=enrollment.pk).exists()
 
 
+def test_the_answer_the_data_quality_counts_read_is_kept_and_checked(two_regions):
+    kielce, _katowice = two_regions
+    enrollment = kielce.clubs.get().enrollments.get()
+    enrollment.minority_or_migrant = "refused"
+    enrollment.save()
+    assert EnrollmentFigures.objects.get(pk=enrollment.pk).minority_or_migrant == "refused"
+    EnrollmentFigures.objects.filter(pk=enrollment.pk).update(minority_or_migrant="")
+    assert differences() == [f"enrollment {enrollment.pk}: minority_or_migrant is '', should be 'refused'"]
+
+
 def test_the_dashboard_reads_no_table_that_grows_per_person_or_day(client, two_regions):
     client.force_login(user_with(roles.MINISTRY_ANALYST, "national"))
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("reporting:dashboard"), dates())
     assert page.status_code == 200 and page.context["table"].rows[-1][1][1:3] != [0, 0]
+    assert page.context["to_put_right"].rows  # the data-quality counts too
     growing = ["participants_attendance", "participants_enrollment", "participants_participant", "clubs_activity"]
     touched = {name for q in queries for name in re.findall(r'"(\w+)"', q["sql"])}
     assert touched & set(growing) == set()
-    assert {"reporting_enrollmentfigures", "reporting_activityfigures"} <= touched
+    assert {"reporting_enrollmentfigures", "reporting_activityfigures", "reporting_followupfigures"} <= touched
 
 
 @pytest.mark.django_db(transaction=True)

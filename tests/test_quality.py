@@ -8,6 +8,7 @@ from django.urls import reverse
 from ksr_portal import roles
 from ksr_portal.models import UserScope
 from participants.choices import EnrollmentEducationLevelChoices, EnrollmentLabourMarketStatusChoices
+from reporting import quality
 
 from . import factories as f
 
@@ -110,3 +111,29 @@ def test_the_worklist_links_to_the_page_for_whoever_may_open_it(client):
         page = client.get(reverse("participants:worklist")).content.decode()
         assert (reverse("reporting:quality") in page) is opens, role
         assert client.get(reverse("reporting:quality")).status_code == (200 if opens else 404), role
+
+
+def test_the_dashboard_counts_the_records_of_the_scope(client, planted):
+    club, _records, _clean, elsewhere = planted
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+    table = client.get(reverse("reporting:dashboard")).context["to_put_right"]
+    assert [label for label, _values in table.rows] == [str(check.label) for check in quality.CHECKS]
+    # Everywhere: the planted record of each check, and the other region's stay, which left without an
+    # outcome and with its EU fields blank; the stay followed up at 3 and 6 months is done.
+    assert [values[0] for _label, values in table.rows] == [1, 2, 1, 1, 2]
+    page = client.get(reverse("reporting:quality")).context["table"]
+    assert [values[0] for _label, values in table.rows] == page.rows[-1][1]
+
+
+def test_a_region_reads_its_own_counts_suppressed_as_the_page_does(client, planted):
+    club, _records, _clean, _elsewhere = planted
+    for _i in range(5):  # five stays left without an outcome: a count large enough to print
+        f.EnrollmentFactory(club=club, completed=True, **COMPLETE)
+    client.force_login(staff(roles.ROPS_STAFF, level="region", region=club.region))
+    response = client.get(reverse("reporting:dashboard"))
+    table = response.context["to_put_right"]
+    page = client.get(reverse("reporting:quality")).context["table"]
+    shown = [str(cell) for _label, cells in table.display_rows() for cell in cells]
+    assert shown == ["Δ", "6", "Δ", "Δ", "Δ"]
+    assert shown == [str(cell) for cell in page.display_rows()[-1][1]]
+    assert reverse("reporting:quality") in response.content.decode()

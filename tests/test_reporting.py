@@ -3,7 +3,9 @@
 import csv
 import datetime
 import io
+import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from auditlog.models import LogEntry
@@ -52,6 +54,77 @@ def test_primary_and_complementary_suppression_on_a_table_designed_to_leak():
     assert [str(cell) for cell in table.display_rows()[0][1]] == ["Δ", "Δ", "13"]
     assert legend([table]).startswith("Δ")
     assert legend([Table("none hidden", ["n"], [("a", [30])])]) == ""
+
+
+def rank(equations):
+    rows = [[Fraction(x) for x in row] for row in equations]
+    found = 0
+    for c in range(len(rows[0]) if rows else 0):
+        pivot = next((r for r in range(found, len(rows)) if rows[r][c]), None)
+        if pivot is None:
+            continue
+        rows[found], rows[pivot] = rows[pivot], rows[found]
+        for r in range(found + 1, len(rows)):
+            factor = rows[r][c] / rows[found][c]
+            rows[r] = [a - factor * b for a, b in zip(rows[r], rows[found], strict=True)]
+        found += 1
+    return found
+
+
+def recoverable(table, threshold):
+    """The small counts hidden in `table` that a reader can work out by adding and subtracting what it shows.
+
+    Every total of a row or column is an equation in the hidden cells of its line; a hidden cell can be
+    worked out exactly when its unit vector lies in the span of those equations (appending it leaves the
+    rank as it was)."""
+    grid = [values for _label, values in table.rows]
+    last_row, last_column = len(grid) - 1, len(grid[0]) - 1
+    unknown = sorted(table.hidden)
+    lines = []
+    if table.total_row:
+        lines += [([(r, c) for r in range(last_row)], (last_row, c)) for c in range(len(grid[0]))]
+    if table.total_column:
+        lines += [([(r, c) for c in range(last_column)], (r, last_column)) for r in range(len(grid))]
+    equations = [[1 if cell in parts else -1 if cell == total else 0 for cell in unknown] for parts, total in lines]
+    equations = [row for row in equations if any(row)]
+    base = rank(equations)
+    return [
+        cell
+        for i, cell in enumerate(unknown)
+        if 0 < grid[cell[0]][cell[1]] <= threshold
+        and rank([*equations, [int(j == i) for j in range(len(unknown))]]) == base
+    ]
+
+
+def with_both_totals(inner):
+    rows = [(f"r{i}", [*values, sum(values)]) for i, values in enumerate(inner)]
+    sums = [sum(values[c] for values in inner) for c in range(len(inner[0]))]
+    rows.append(("total", [*sums, sum(sums)]))
+    return Table("leak", [f"c{c}" for c in range(len(sums) + 1)], rows, total_row=True, total_column=True)
+
+
+def test_a_chain_of_hidden_cells_between_the_totals_cannot_be_solved():
+    inner = [[2, 5, 1, 0, 6], [15, 15, 3, 2, 10], [15, 8, 2, 5, 15], [6, 10, 15, 30, 2]]
+    # Two hidden cells in every line is not enough here: with these hidden, row 0 and the columns
+    # crossing it give the 1 of row 0 away (the rows' and columns' equations fix it alone).
+    two_per_line = with_both_totals(inner)
+    two_per_line.hidden = {(0, 0), (0, 2), (0, 4), (1, 2), (1, 3), (2, 2), (2, 3), (3, 0), (3, 4)}
+    assert recoverable(two_per_line, 4) == [(0, 2)]
+    table = suppress(with_both_totals(inner), threshold=4)
+    assert recoverable(table, 4) == []
+    assert {(0, 0), (0, 2), (1, 2), (1, 3), (2, 2), (3, 4)} <= table.hidden  # every count of 1 to 4
+    for line in [[(r, c) for r in range(5)] for c in range(6)] + [[(r, c) for c in range(6)] for r in range(5)]:
+        assert sum(cell in table.hidden for cell in line) != 1
+
+
+def test_no_table_with_totals_both_ways_gives_a_small_count_away():
+    rng = random.Random(19)
+    counts = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 30]
+    for _i in range(800):
+        width = rng.randint(2, 5)
+        inner = [[rng.choice(counts) for _c in range(width)] for _r in range(rng.randint(2, 5))]
+        table = suppress(with_both_totals(inner), threshold=4)
+        assert recoverable(table, 4) == [], inner
 
 
 def test_zeros_and_large_counts_stay_and_a_small_total_is_hidden_too():
@@ -234,6 +307,24 @@ def number(text):
 
 def dates():
     return {"od": PERIOD.start.isoformat(), "do": PERIOD.end.isoformat()}
+
+
+def test_the_region_report_beside_its_year_earlier_gives_no_small_count_away(client, region, settings):
+    club = region.clubs.first()
+    for _i in range(12):  # active in both periods: the totals are large, the men's cells small
+        enroll(f.ParticipantFactory(sex="female", birth_date=D(1985, 1, 1)), club, D(2024, 11, 1), D(2024, 12, 1),
+               education_level="isced_3", labour_market_status="inactive")  # fmt: skip
+    client.force_login(user_with(roles.ROPS_STAFF, "region", region))
+    page = client.get(reverse("reporting:region", args=["26"]), dates())
+    tables = [t for t in page.context["tables"] if t.people]
+    assert page.context["compared"] == PERIOD.year_earlier() and any(t.hidden for t in tables)
+    for table in tables:
+        assert recoverable(table, settings.KSR_SMALL_CELL_THRESHOLD) == [], table.title
+    # A total printed in one breakdown is printed in every other: none can be subtracted from another's.
+    totals = [(t.rows[-1][0], [t.cell(len(t.rows) - 1, c) for c in range(2)]) for t in tables if t.total_row]
+    active = [cells for label, cells in totals if label == "wszyscy aktywni uczestnicy"]
+    assert len(active) == 4 and all(cells == active[0] for cells in active)
+    assert active[0] == [16, 12]  # 12 + Anna, Jan, Ewa, Piotr; a year earlier (January to June 2025) the 12
 
 
 def test_page_and_exports_show_the_same_suppressed_figures(client, region):

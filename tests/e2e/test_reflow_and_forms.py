@@ -79,6 +79,7 @@ def pages(username):
             ("participants:plan_paper", [ActionPlan.objects.filter(enrollment__club=club).first().pk]),
             ("participants:reminders", []),
             ("reporting:quality", []),
+            ("reporting:esf_participants", []),
             ("api:docs", []),
             *networks,
         ],
