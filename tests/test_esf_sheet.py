@@ -242,4 +242,4 @@ def test_the_sheet_runs_in_queries_that_do_not_grow_with_the_people(client, club
         person = f.ParticipantFactory(municipality=f.MunicipalityFactory(region=alfa.region))
         f.OutcomeFactory(enrollment=stay(person, alfa, D(2026, 1, 2), D(2026, 1, 3), D(2026, 2, 3), "completed"))
     eight, after = queries()
-    assert (three, eight) == (3, 8) and after == before <= 16
+    assert (three, eight) == (3, 8) and after == before <= 22  # 7 of them the header's worklist counts
