@@ -15,6 +15,7 @@ import datetime
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -318,13 +319,22 @@ class PreviewDiff(resources.Diff):
     """The preview's values as the export writes them, so that it shows a new person's PESEL and name.
 
     The import that writes computes them too: its job compares them with the preview's (ksr_portal/jobs.py).
+    The values are read as the row is imported (its instance changes afterwards); their HTML is made only
+    when read (`DiffHtml`), which the job does for the preview's first rows and the rows of stored records.
     """
 
     def __init__(self, resource, instance, new):
-        self.left, self.right, self.new = self.values(resource, instance), [], new
+        # Every new row starts from the same empty instance: its values are read once per import.
+        if new:
+            resource.blank_values = resource.blank_values or self.values(resource, instance)
+        self.left = resource.blank_values if new else self.values(resource, instance)
+        self.right, self.new = [], new
 
     def compare_with(self, resource, instance):
         self.right = self.values(resource, instance)
+
+    def as_html(self):
+        return DiffHtml(self)
 
     @staticmethod
     def values(resource, instance):
@@ -335,6 +345,21 @@ class PreviewDiff(resources.Diff):
             except ObjectDoesNotExist:  # the empty instance a new row starts from has no related rows
                 values.append("")
         return values
+
+
+class DiffHtml(Sequence):
+    """A row's diff as the library's HTML cells, made the first time a cell is read."""
+
+    def __init__(self, diff):
+        self.diff, self.cells = diff, None
+
+    def __len__(self):
+        return min(len(self.diff.left), len(self.diff.right))
+
+    def __getitem__(self, index):
+        if self.cells is None:
+            self.cells = resources.Diff.as_html(self.diff)
+        return self.cells[index]
 
 
 class PortalResult(results.Result):
@@ -470,6 +495,7 @@ class PortalResource(resources.ModelResource):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["found"] = self.found = {}
+        self.blank_values = None  # PreviewDiff's values of a new row
         self.previewing = kwargs.get("dry_run", False)
         self.user = kwargs.get("user")
         try:

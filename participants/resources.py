@@ -284,10 +284,12 @@ class ParticipantResource(PortalResource):
                 pks = [enrollment.pk for enrollment in enrollments]
                 if Enrollment.objects.restrict(self.user, "change").filter(pk__in=pks).count() != len(pks):
                     raise ValidationError(_("This file would write outside your scope."))
-                new_people = [person.pk for person in people.values()]
-                log_bulk(Participant, new_people, LogEntry.Action.CREATE, actor=self.user)
-                log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
-                bulk_written(Enrollment, pks)
+                if not dry_run:  # a preview's rows are rolled back: neither audited nor counted
+                    log_bulk(
+                        Participant, [person.pk for person in people.values()], LogEntry.Action.CREATE, actor=self.user
+                    )
+                    log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
+                    bulk_written(Enrollment, pks)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
