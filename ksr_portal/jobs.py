@@ -31,6 +31,7 @@ from django_tasks import task
 from import_export.results import InvalidRow, Result, RowResult
 
 from . import imports
+from .database import not_waiting
 from .imports import FORMATS, UnreadableFile
 from .models import ImportJob
 from .uploads import UploadStorage
@@ -285,18 +286,13 @@ def is_held(job):
             return False
     if connection.in_atomic_block:
         return True  # SQLite cannot be asked from inside a transaction
-    with connection.cursor() as cursor:
-        timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
-        cursor.execute("PRAGMA busy_timeout = 0")
+    with not_waiting(), connection.cursor() as cursor:
         try:
             cursor.execute("BEGIN IMMEDIATE")
         except OperationalError:
             return True  # another connection is writing
-        else:
-            cursor.execute("ROLLBACK")
-            return False
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        cursor.execute("ROLLBACK")
+        return False
 
 
 def notice_interruption(job):

@@ -64,7 +64,8 @@ MIDDLEWARE = [
     # Before anything reads the request: a NUL character anywhere in it is answered 400.
     "ksr_portal.middleware.reject_nul_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's sessions, saved on a page that only reads at most once a minute and never waited for.
+    "ksr_portal.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,9 +104,12 @@ WSGI_APPLICATION = "ksr_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite writes one transaction at a time: while the worker writes an import, a request's write (its
-    # session) waits for it to end rather than fail after SQLite's default 5 seconds.
+    # SQLite writes one transaction at a time: while the worker writes an import, a request's write waits
+    # for it to end rather than fail after SQLite's default 5 seconds. In WAL mode reading never waits for
+    # the writer (in the default mode a long write locks readers out), and pages that only read do not
+    # write (ksr_portal.middleware.IdleSessionMiddleware), so they answer while an import is written.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 60)
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
 # Reports and dashboards may read from a PostgreSQL replica; every write goes to the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
@@ -185,9 +189,9 @@ AXES_LOCKOUT_CALLABLE = "ksr_portal.signin.lockout_response"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy.strip(), strict=False) for proxy in TRUSTED_PROXIES]
 
-# Idle timeout: the session expires this long after the last request.
+# Idle timeout: the session expires this long after the last request (ksr_portal.middleware.IdleSessionMiddleware
+# saves it on every request that may change something, and at most once a minute on a page that only reads).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 X_FRAME_OPTIONS = "DENY"
