@@ -290,6 +290,8 @@ KSR_MAX_IMPORT_MB = env.int("KSR_MAX_IMPORT_MB", default=5)
 # machine that runs web servers or workers), and how long an unconfirmed one is kept (`manage.py purge_uploads`).
 KSR_UPLOAD_DIR = env.path("KSR_UPLOAD_DIR", default=BASE_DIR / "uploads")
 KSR_UPLOAD_RETENTION_HOURS = env.float("KSR_UPLOAD_RETENTION_HOURS", default=24)
+# An export of more rows than this runs as a background job, whose page offers the file (ksr_portal/jobs.py).
+KSR_EXPORT_JOB_ROWS = env.int("KSR_EXPORT_JOB_ROWS", default=2000)
 # How many rows of a file its preview page lists (the counts cover every row).
 KSR_IMPORT_PREVIEW_ROWS = env.int("KSR_IMPORT_PREVIEW_ROWS", default=100)
 # Imports run as background jobs (django-tasks): queued in the database, run by `manage.py db_worker`

@@ -103,6 +103,16 @@ class ParticipantResource(PortalResource):
         use_bulk = True
         batch_size = 1000
 
+    def get_queryset(self):
+        """The stays a background export reads (ksr_portal/jobs.py), each with its person, municipality,
+        club, referrer and categories rather than a query per row."""
+        return (
+            super()
+            .get_queryset()
+            .select_related("participant__municipality", "club", "referred_by")
+            .prefetch_related("eligibility_categories")
+        )
+
     def required_columns(self):
         club = () if own_club_only(self.user) else ("klub_numer_rejestru",)
         return ("pesel", "imie", "nazwisko", "plec", *club, "data_zgloszenia")
@@ -348,6 +358,10 @@ class AttendanceResource(PortalResource):
         model = Attendance
         fields = ["club", "held_on", "title", "pesel", "status"]
         import_id_fields = []
+
+    def get_queryset(self):
+        """The attendance a background export reads (ksr_portal/jobs.py), with its activity, club and person."""
+        return super().get_queryset().select_related("activity__club", "enrollment__participant")
 
     def locate(self, row, **kwargs):
         user = kwargs.get("user")
