@@ -331,7 +331,11 @@ class PreviewDiff(resources.Diff):
         self.right, self.new = [], new
 
     def compare_with(self, resource, instance):
-        self.right = self.values(resource, instance)
+        # A new row's values are shown only among the preview's first rows, and its job's fingerprint counts
+        # only its kind: past those rows they are not read (its diff is then empty).
+        resource.diffed_rows += 1
+        if not self.new or resource.diffed_rows <= settings.KSR_IMPORT_PREVIEW_ROWS:
+            self.right = self.values(resource, instance)
 
     def as_html(self):
         return DiffHtml(self)
@@ -495,7 +499,7 @@ class PortalResource(resources.ModelResource):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["found"] = self.found = {}
-        self.blank_values = None  # PreviewDiff's values of a new row
+        self.blank_values, self.diffed_rows = None, 0  # PreviewDiff's values of a new row, and its count of rows
         self.previewing = kwargs.get("dry_run", False)
         self.user = kwargs.get("user")
         try:
