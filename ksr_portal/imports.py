@@ -291,21 +291,23 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class ScopedManyToManyWidget(widgets.ManyToManyWidget):
+    """Codes separated by commas. Each set of codes is looked up once per resource, which imports one file
+    (django-import-export copies a resource's fields, widgets included, for each resource it makes), so that
+    neither its rows nor the library's comparison of a stored row with the file ask for them again."""
+
     def __init__(self, model, field, **kwargs):
         super().__init__(model, separator=",", field=field, **kwargs)
+        self.found = {}
 
-    def clean(self, value, row=None, found=None, **kwargs):
+    def clean(self, value, row=None, **kwargs):
         codes = tuple(sorted({code.strip() for code in str(value or "").split(",") if code.strip()}))
-        key = (self.model, self.field, codes)
-        if found is not None and key in found:
-            return found[key]
-        related = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
-        missing = set(codes) - {str(getattr(obj, self.field)) for obj in related}
-        if missing:
-            raise ValueError(_("unknown codes: %(codes)s.") % {"codes": ", ".join(sorted(missing))})
-        if found is not None:
-            found[key] = related
-        return related
+        if codes not in self.found:
+            related = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
+            missing = set(codes) - {str(getattr(obj, self.field)) for obj in related}
+            if missing:
+                raise ValueError(_("unknown codes: %(codes)s.") % {"codes": ", ".join(sorted(missing))})
+            self.found[codes] = related
+        return self.found[codes]
 
 
 def column(name, attribute, widget=None, **kwargs):

@@ -126,16 +126,21 @@ class ParticipantResource(PortalResource):
             chunk = pesels[start : start + 1000]
             for person in Participant._base_manager.filter(pesel__in=chunk):
                 self.people.setdefault(person.pesel, []).append(person)
-            open_enrollments = Enrollment._base_manager.filter(
-                participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES
-            ).select_related("participant", "club")
+            open_enrollments = (
+                Enrollment._base_manager.filter(participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES)
+                .select_related("participant__municipality", "club", "referred_by")
+                .prefetch_related("eligibility_categories")
+            )
             for enrollment in open_enrollments:
                 self.open_enrollments[enrollment.participant.pesel, enrollment.club_id] = enrollment
         stays = sorted({text(row, "id_pobytu") for row in dataset.dict} - {""})
         numbers = [int(stay) for stay in stays if stay.isdigit() and len(stay) < 12]
         self.stays = {
             str(stay.pk): stay
-            for stay in Enrollment.objects.restrict(self.user).filter(pk__in=numbers).select_related("participant")
+            for stay in Enrollment.objects.restrict(self.user)
+            .filter(pk__in=numbers)
+            .select_related("participant__municipality", "club", "referred_by")
+            .prefetch_related("eligibility_categories")
         }
         # People registered without a PESEL whom a new row's names and birth date match (as on the
         # registration page), read once for the file's surnames.
