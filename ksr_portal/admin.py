@@ -593,7 +593,8 @@ class PortalImportExportMixin(ImportExportMixin):
     """Spreadsheet import and export, in the portal's formats and scope.
 
     An upload becomes a background job (ksr_portal/jobs.py): the request only stores the file and
-    queues its check, and the job's page shows the preview, the confirmation and the result.
+    queues its check, and the job's page shows the preview, the confirmation and the result. So does
+    a large export: the request stores the chosen rows' keys, and the job's page offers the file.
     """
 
     formats = FORMATS
@@ -630,6 +631,24 @@ class PortalImportExportMixin(ImportExportMixin):
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as error:
             raise BadRequest(error) from error
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """A selection of more than KSR_EXPORT_JOB_ROWS rows is exported by a worker: its page offers the file."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        pks = list(queryset.values_list("pk", flat=True))
+        if len(pks) <= settings.KSR_EXPORT_JOB_ROWS:
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        job = jobs.start_export(
+            request.user,
+            self.model,
+            self.choose_export_resource_class(export_form, request),
+            file_format,
+            pks,
+            self.get_export_resource_fields_from_form(export_form),
+            self.get_export_filename(request, queryset, file_format),
+        )
+        return redirect("admin:exportjob_detail", job.pk)
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)

@@ -15,6 +15,7 @@ import datetime
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -290,21 +291,23 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class ScopedManyToManyWidget(widgets.ManyToManyWidget):
+    """Codes separated by commas. Each set of codes is looked up once per resource, which imports one file
+    (django-import-export copies a resource's fields, widgets included, for each resource it makes), so that
+    neither its rows nor the library's comparison of a stored row with the file ask for them again."""
+
     def __init__(self, model, field, **kwargs):
         super().__init__(model, separator=",", field=field, **kwargs)
+        self.found = {}
 
-    def clean(self, value, row=None, found=None, **kwargs):
+    def clean(self, value, row=None, **kwargs):
         codes = tuple(sorted({code.strip() for code in str(value or "").split(",") if code.strip()}))
-        key = (self.model, self.field, codes)
-        if found is not None and key in found:
-            return found[key]
-        related = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
-        missing = set(codes) - {str(getattr(obj, self.field)) for obj in related}
-        if missing:
-            raise ValueError(_("unknown codes: %(codes)s.") % {"codes": ", ".join(sorted(missing))})
-        if found is not None:
-            found[key] = related
-        return related
+        if codes not in self.found:
+            related = list(self.model.objects.filter(**{f"{self.field}__in": codes}))
+            missing = set(codes) - {str(getattr(obj, self.field)) for obj in related}
+            if missing:
+                raise ValueError(_("unknown codes: %(codes)s.") % {"codes": ", ".join(sorted(missing))})
+            self.found[codes] = related
+        return self.found[codes]
 
 
 def column(name, attribute, widget=None, **kwargs):
@@ -318,13 +321,26 @@ class PreviewDiff(resources.Diff):
     """The preview's values as the export writes them, so that it shows a new person's PESEL and name.
 
     The import that writes computes them too: its job compares them with the preview's (ksr_portal/jobs.py).
+    The values are read as the row is imported (its instance changes afterwards); their HTML is made only
+    when read (`DiffHtml`), which the job does for the preview's first rows and the rows of stored records.
     """
 
     def __init__(self, resource, instance, new):
-        self.left, self.right, self.new = self.values(resource, instance), [], new
+        # Every new row starts from the same empty instance: its values are read once per import.
+        if new:
+            resource.blank_values = resource.blank_values or self.values(resource, instance)
+        self.left = resource.blank_values if new else self.values(resource, instance)
+        self.right, self.new = [], new
 
     def compare_with(self, resource, instance):
-        self.right = self.values(resource, instance)
+        # A new row's values are shown only among the preview's first rows, and its job's fingerprint counts
+        # only its kind: past those rows they are not read (its diff is then empty).
+        resource.diffed_rows += 1
+        if not self.new or resource.diffed_rows <= settings.KSR_IMPORT_PREVIEW_ROWS:
+            self.right = self.values(resource, instance)
+
+    def as_html(self):
+        return DiffHtml(self)
 
     @staticmethod
     def values(resource, instance):
@@ -335,6 +351,21 @@ class PreviewDiff(resources.Diff):
             except ObjectDoesNotExist:  # the empty instance a new row starts from has no related rows
                 values.append("")
         return values
+
+
+class DiffHtml(Sequence):
+    """A row's diff as the library's HTML cells, made the first time a cell is read."""
+
+    def __init__(self, diff):
+        self.diff, self.cells = diff, None
+
+    def __len__(self):
+        return min(len(self.diff.left), len(self.diff.right))
+
+    def __getitem__(self, index):
+        if self.cells is None:
+            self.cells = resources.Diff.as_html(self.diff)
+        return self.cells[index]
 
 
 class PortalResult(results.Result):
@@ -470,6 +501,7 @@ class PortalResource(resources.ModelResource):
         # A file with any bad row, invalid or failing, changes nothing.
         kwargs["rollback_on_validation_errors"] = True
         kwargs["found"] = self.found = {}
+        self.blank_values, self.diffed_rows = None, 0  # PreviewDiff's values of a new row, and its count of rows
         self.previewing = kwargs.get("dry_run", False)
         self.user = kwargs.get("user")
         try:

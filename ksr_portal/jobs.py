@@ -1,4 +1,6 @@
-"""Imports as background jobs (django-tasks with its database backend): a preview, then the exact write.
+"""Imports and large exports as background jobs (django-tasks with its database backend).
+
+Imports: a preview, then the exact write.
 
 A web request only stores the upload (`ImportJob`) and queues its check; a worker (`manage.py db_worker`)
 reads the file, imports it as a dry run and stores what the job's page shows. Once the owner confirms,
@@ -7,6 +9,11 @@ what it wrote only if it is exactly what the preview showed (the same fingerprin
 is written, and the page says so and shows the preview as things now stand. A worker stopped mid-way
 leaves its transaction rolled back; the job's page finds no worker holding the job and shows it
 interrupted, to be run again.
+
+Exports: a request exporting more than KSR_EXPORT_JOB_ROWS rows stores the keys of the rows it chose
+(`ExportJob`) and queues their export; a worker writes the file, in the chosen format and columns, of
+those rows still within the owner's scope, logs the export in the audit trail as the request would
+have, and the job's page offers the file to its owner.
 """
 
 import base64
@@ -21,6 +28,7 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -28,11 +36,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from import_export.formats.base_formats import BINARY_FORMATS
 from import_export.results import InvalidRow, Result, RowResult
 
 from . import imports
+from .audit import is_audited, log_export
+from .database import not_waiting
 from .imports import FORMATS, UnreadableFile
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 from .uploads import UploadStorage
 
 logger = logging.getLogger(__name__)
@@ -55,6 +66,17 @@ CHANGED = gettext_lazy(
 )
 UNREADABLE = gettext_lazy(
     "The file could not be read as the chosen format (CSV or XLSX). Check the format and the file."
+)
+# An export's worker reads its rows and counts them a chunk at a time; one that counted nothing for
+# EXPORT_GRACE has stopped.
+EXPORT_CHUNK = 500
+EXPORT_GRACE = timedelta(minutes=2)
+EXPORT_INTERRUPTED = gettext_lazy(
+    "The export stopped before it ended (its worker was stopped); no file was made. Export again."
+)
+EXPORT_FAILED = gettext_lazy(
+    "The file could not be made because of an error in the portal. Export again; if it happens again, "
+    "tell the portal's administrator."
 )
 GONE = gettext_lazy("The uploaded file is no longer kept: upload it again.")
 
@@ -285,18 +307,13 @@ def is_held(job):
             return False
     if connection.in_atomic_block:
         return True  # SQLite cannot be asked from inside a transaction
-    with connection.cursor() as cursor:
-        timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
-        cursor.execute("PRAGMA busy_timeout = 0")
+    with not_waiting(), connection.cursor() as cursor:
         try:
             cursor.execute("BEGIN IMMEDIATE")
         except OperationalError:
             return True  # another connection is writing
-        else:
-            cursor.execute("ROLLBACK")
-            return False
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        cursor.execute("ROLLBACK")
+        return False
 
 
 def notice_interruption(job):
@@ -397,22 +414,96 @@ class StoredResult(Result):
         return self.stored_row_errors
 
 
+# --- exports ---------------------------------------------------------------------------------------------------
+
+
+def start_export(user, model, resource_class, file_format, pks, fields, file_name):
+    """Queue the export of `pks` (the rows the user chose, in order) as `user`'s; returns the job."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=user,
+            model=model._meta.label_lower,
+            resource=f"{resource_class.__module__}.{resource_class.__qualname__}",
+            file_format=file_format.get_title(),
+            fields=fields,
+            pks=list(pks),
+            file_name=file_name[:255],
+        )
+        export_file.enqueue(job.pk)
+    return job
+
+
+def notice_stalled_export(job):
+    """Show as interrupted an export whose worker stopped in the middle: it counts its rows every chunk."""
+    stalled = timezone.now() - EXPORT_GRACE
+    if job.status == ExportJob.EXPORTING and job.updated_at < stalled:
+        job.refresh_from_db()
+        if job.status == ExportJob.EXPORTING and job.updated_at < stalled:
+            job.fail(str(EXPORT_INTERRUPTED))
+
+
+def export_format(job):
+    return next(format_class() for format_class in FORMATS if format_class().get_title() == job.file_format)
+
+
+@task()
+def export_file(job_id):
+    """Export the job's rows still within its owner's scope, in their order, a chunk at a time."""
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    model = apps.get_model(job.model)
+    job.start()
+    try:
+        resource = import_string(job.resource)()
+        file_format = export_format(job)
+        native = type(file_format) in BINARY_FORMATS  # as the admin's export gives the format its values
+        scope = resource.get_queryset().restrict(job.owner)  # the resource's queryset reads what it exports
+        dataset, exported = None, []
+        for start in range(0, len(job.pks), EXPORT_CHUNK):
+            chunk = job.pks[start : start + EXPORT_CHUNK]
+            found = scope.in_bulk(chunk)
+            rows = [found[pk] for pk in chunk if pk in found]
+            part = resource.export(queryset=rows, export_fields=job.fields, force_native_type=native)
+            if dataset is None:
+                dataset = part
+            else:
+                dataset.extend(part)
+            exported += [row.pk for row in rows]
+            ExportJob.objects.filter(pk=job.pk).update(rows_written=len(exported), updated_at=timezone.now())
+        data = file_format.export_data(dataset)
+        if is_audited(model):
+            log_export(job.owner, model, exported, "spreadsheet")
+        job.file.save("", ContentFile(data.encode("utf-8") if isinstance(data, str) else data), save=False)
+        job.finish(len(exported))
+    except Exception:
+        logger.exception("Export job %s failed", job.pk)
+        job.file.delete(save=False)
+        job.refresh_from_db()
+        job.fail(str(EXPORT_FAILED))
+
+
 # --- retention -------------------------------------------------------------------------------------------------
 
 
 def purge(hours=None):
-    """Delete uploads not imported within `hours` (by default KSR_UPLOAD_RETENTION_HOURS), their files
-    and any file no upload names; returns how many uploads."""
+    """Delete uploads not imported and exports made more than `hours` ago (by default
+    KSR_UPLOAD_RETENTION_HOURS), their files and any file no job names; returns how many jobs."""
     cutoff = timezone.now() - timedelta(hours=settings.KSR_UPLOAD_RETENTION_HOURS if hours is None else hours)
-    stale = ImportJob.objects.filter(status__in=ImportJob.UNFINISHED, updated_at__lt=cutoff)
+    stale = [
+        ImportJob.objects.filter(status__in=ImportJob.UNFINISHED, updated_at__lt=cutoff),
+        ExportJob.objects.filter(created_at__lt=cutoff),
+    ]
     removed = 0
-    for job in stale.iterator():
-        job.file.delete(save=False)
-        job.delete()
-        removed += 1
+    for jobs in stale:
+        for job in jobs.iterator():
+            job.file.delete(save=False)
+            job.delete()
+            removed += 1
     storage = UploadStorage()
     if storage.exists(""):
-        kept = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+        kept = {
+            *ImportJob.objects.exclude(file="").values_list("file", flat=True),
+            *ExportJob.objects.exclude(file="").values_list("file", flat=True),
+        }
         for name in storage.listdir("")[1]:
             if name not in kept and storage.get_modified_time(name) < cutoff:
                 storage.delete(name)

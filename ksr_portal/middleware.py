@@ -1,8 +1,15 @@
-"""The portal's own middleware: input no database can store is refused before any view reads it, and
-every response says what a browser may keep and use."""
+"""The portal's own middleware: input no database can store is refused before any view reads it,
+every response says what a browser may keep and use, and a page that only reads rarely writes its session."""
 
+import time
+
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import SuspiciousOperation
+from django.db import OperationalError
 from django.utils.cache import patch_cache_control
+
+from .database import not_waiting
+from .headers import PERMISSIONS_POLICY
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -45,39 +52,12 @@ def reject_nul_middleware(get_response):
     return middleware
 
 
-# Powerful browser features no page of the portal uses, denied to the page and anything it embeds.
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "usb",
-        "serial",
-        "bluetooth",
-        "hid",
-    )
-)
-
-
-def static_file_headers(headers, path, url):
-    """WhiteNoise answers static files before any middleware: the same Permissions-Policy on them."""
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
-
-
 def privacy_headers_middleware(get_response):
     """Deny browser features on every response; keep responses to a signed-in user out of any cache.
 
     A signed-in user's pages (record, timeline, dane.json, certificate, worklist, exports, documents,
     the admin) carry personal data, which neither the browser nor a proxy may store. Static files are
-    answered by WhiteNoise before this middleware (see `static_file_headers`) and stay cacheable.
+    answered by WhiteNoise before this middleware (see `headers.static_file_headers`) and stay cacheable.
     """
 
     def middleware(request):
@@ -89,3 +69,34 @@ def privacy_headers_middleware(get_response):
         return response
 
     return middleware
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's sessions, which expire SESSION_COOKIE_AGE after the user's last request (the idle timeout).
+
+    A request that may change something saves its session, as every request once did. A page that only
+    reads (GET, HEAD) saves it at most once every REFRESH seconds, so the timeout is exact within that
+    much, and never waits to do so: while a worker writes a long import, SQLite's one writer lock is the
+    worker's, and the refresh is left to a later request rather than hold the page up for the import's
+    length. (On PostgreSQL nothing else writes the session's row.)
+    """
+
+    REFRESH = 60
+    REFRESHED = "_refreshed"  # the session's key: when it was last saved (seconds since the epoch)
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is None or session.modified or session.is_empty():
+            return super().process_response(request, response)
+        now = int(time.time())
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            session[self.REFRESHED] = now
+            return super().process_response(request, response)
+        if now - session.get(self.REFRESHED, 0) < self.REFRESH:
+            return super().process_response(request, response)  # unmodified: not saved
+        session[self.REFRESHED] = now
+        try:
+            with not_waiting():
+                return super().process_response(request, response)
+        except OperationalError:  # the database is another connection's to write just now
+            return response

@@ -307,3 +307,110 @@ class ImportJob(StateMachine, TimestampedModel):
     def run_again(self):
         """After an interruption: the step that was interrupted, from its start."""
         self._step("write_again" if self.confirmed_at else "preview_again", message="")
+
+
+class ExportJobStatusChoices(models.TextChoices):
+    QUEUED = "queued", _("waiting to be exported")
+    EXPORTING = "exporting", _("being exported")
+    READY = "ready", _("ready to download")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(StateMachine, TimestampedModel):
+    """A large export and the background work that writes its file (ksr_portal/jobs.py).
+
+    The request chose the rows, within its user's scope, as the changelist shows them (`pks`, in its
+    order); the worker exports them, restricted to the owner's scope again, into a file kept in the
+    uploads' folder under a name the server makes. It is its owner's alone (scope_paths.owner), and is
+    deleted with its file after KSR_UPLOAD_RETENTION_HOURS.
+    """
+
+    owner = models.ForeignKey(
+        verbose_name=_("owner"),
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    model = models.CharField(
+        verbose_name=_("exported records"),
+        max_length=100,
+        help_text=_("The label of the model whose records are exported."),
+    )
+    resource = models.CharField(
+        verbose_name=_("resource"),
+        max_length=200,
+    )
+    file_format = models.CharField(
+        verbose_name=_("file format"),
+        max_length=10,
+    )
+    fields = models.JSONField(
+        verbose_name=_("exported columns"),
+        null=True,
+        blank=True,
+        help_text=_("The fields chosen on the export page; empty: all of the resource's."),
+    )
+    pks = models.JSONField(
+        verbose_name=_("exported records' keys"),
+        default=list,
+    )
+    file_name = models.CharField(
+        verbose_name=_("file name"),
+        max_length=255,
+        help_text=_("The name the downloaded file is given."),
+    )
+    file = models.FileField(
+        verbose_name=_("file"),
+        storage=UploadStorage(),
+        upload_to=server_name,
+        blank=True,
+    )
+    status = models.CharField(
+        verbose_name=_("status"),
+        max_length=12,
+        choices=ExportJobStatusChoices,
+        default=ExportJobStatusChoices.QUEUED,
+    )
+    rows_written = models.PositiveIntegerField(
+        verbose_name=_("rows written"),
+        default=0,
+    )
+    message = models.TextField(
+        verbose_name=_("message"),
+        blank=True,
+    )
+
+    EXPORTING = ExportJobStatusChoices.EXPORTING
+
+    scope_paths = ScopePaths(owner="owner")
+    initial_statuses = (ExportJobStatusChoices.QUEUED,)
+    transitions = {
+        "start": (_("Export the records"), [ExportJobStatusChoices.QUEUED], ExportJobStatusChoices.EXPORTING),
+        "finish": (_("Offer the file"), [ExportJobStatusChoices.EXPORTING], ExportJobStatusChoices.READY),
+        "fail": (_("Interrupt"), [ExportJobStatusChoices.EXPORTING], ExportJobStatusChoices.FAILED),
+    }
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="export_job_owner_idx")]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def rows_total(self):
+        return len(self.pks)
+
+    def _step(self, name, **changes):
+        self.apply_transition(name, timezone.localdate(), [], **changes)
+
+    def start(self):
+        self._step("start")
+
+    def finish(self, rows_written):
+        self._step("finish", rows_written=rows_written)
+
+    def fail(self, message):
+        self._step("fail", message=message)

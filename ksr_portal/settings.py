@@ -12,7 +12,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from ksr_portal.middleware import static_file_headers
+from ksr_portal.headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,8 @@ MIDDLEWARE = [
     # Before anything reads the request: a NUL character anywhere in it is answered 400.
     "ksr_portal.middleware.reject_nul_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's sessions, saved on a page that only reads at most once a minute and never waited for.
+    "ksr_portal.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,9 +107,12 @@ WSGI_APPLICATION = "ksr_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite writes one transaction at a time: while the worker writes an import, a request's write (its
-    # session) waits for it to end rather than fail after SQLite's default 5 seconds.
+    # SQLite writes one transaction at a time: while the worker writes an import, a request's write waits
+    # for it to end rather than fail after SQLite's default 5 seconds. In WAL mode reading never waits for
+    # the writer (in the default mode a long write locks readers out), and pages that only read do not
+    # write (ksr_portal.middleware.IdleSessionMiddleware), so they answer while an import is written.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 60)
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
 # Reports and dashboards may read from a PostgreSQL replica; every write goes to the primary.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
@@ -189,9 +193,9 @@ AXES_LOCKOUT_CALLABLE = "ksr_portal.signin.lockout_response"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy.strip(), strict=False) for proxy in TRUSTED_PROXIES]
 
-# Idle timeout: the session expires this long after the last request.
+# Idle timeout: the session expires this long after the last request (ksr_portal.middleware.IdleSessionMiddleware
+# saves it on every request that may change something, and at most once a minute on a page that only reads).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 X_FRAME_OPTIONS = "DENY"
@@ -290,6 +294,8 @@ KSR_MAX_IMPORT_MB = env.int("KSR_MAX_IMPORT_MB", default=5)
 # machine that runs web servers or workers), and how long an unconfirmed one is kept (`manage.py purge_uploads`).
 KSR_UPLOAD_DIR = env.path("KSR_UPLOAD_DIR", default=BASE_DIR / "uploads")
 KSR_UPLOAD_RETENTION_HOURS = env.float("KSR_UPLOAD_RETENTION_HOURS", default=24)
+# An export of more rows than this runs as a background job, whose page offers the file (ksr_portal/jobs.py).
+KSR_EXPORT_JOB_ROWS = env.int("KSR_EXPORT_JOB_ROWS", default=2000)
 # How many rows of a file its preview page lists (the counts cover every row).
 KSR_IMPORT_PREVIEW_ROWS = env.int("KSR_IMPORT_PREVIEW_ROWS", default=100)
 # Imports run as background jobs (django-tasks): queued in the database, run by `manage.py db_worker`

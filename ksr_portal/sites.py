@@ -26,6 +26,8 @@ class PortalAdminSite(admin.AdminSite):
             path("importy/<int:pk>/", self.admin_view(views.import_job), name="importjob_detail"),
             path("importy/<int:pk>/potwierdz/", self.admin_view(views.confirm_import_job), name="importjob_confirm"),
             path("importy/<int:pk>/ponow/", self.admin_view(views.run_import_job_again), name="importjob_run_again"),
+            path("eksporty/<int:pk>/", self.admin_view(views.export_job), name="exportjob_detail"),
+            path("eksporty/<int:pk>/plik/", self.admin_view(views.export_job_file), name="exportjob_file"),
         ]
         return jobs + super().get_urls()
 

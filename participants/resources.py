@@ -103,6 +103,16 @@ class ParticipantResource(PortalResource):
         use_bulk = True
         batch_size = 1000
 
+    def get_queryset(self):
+        """The stays a background export reads (ksr_portal/jobs.py), each with its person, municipality,
+        club, referrer and categories rather than a query per row."""
+        return (
+            super()
+            .get_queryset()
+            .select_related("participant__municipality", "club", "referred_by")
+            .prefetch_related("eligibility_categories")
+        )
+
     def required_columns(self):
         club = () if own_club_only(self.user) else ("klub_numer_rejestru",)
         return ("pesel", "imie", "nazwisko", "plec", *club, "data_zgloszenia")
@@ -116,16 +126,21 @@ class ParticipantResource(PortalResource):
             chunk = pesels[start : start + 1000]
             for person in Participant._base_manager.filter(pesel__in=chunk):
                 self.people.setdefault(person.pesel, []).append(person)
-            open_enrollments = Enrollment._base_manager.filter(
-                participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES
-            ).select_related("participant", "club")
+            open_enrollments = (
+                Enrollment._base_manager.filter(participant__pesel__in=chunk, status__in=OPEN_ENROLLMENT_STATUSES)
+                .select_related("participant__municipality", "club", "referred_by")
+                .prefetch_related("eligibility_categories")
+            )
             for enrollment in open_enrollments:
                 self.open_enrollments[enrollment.participant.pesel, enrollment.club_id] = enrollment
         stays = sorted({text(row, "id_pobytu") for row in dataset.dict} - {""})
         numbers = [int(stay) for stay in stays if stay.isdigit() and len(stay) < 12]
         self.stays = {
             str(stay.pk): stay
-            for stay in Enrollment.objects.restrict(self.user).filter(pk__in=numbers).select_related("participant")
+            for stay in Enrollment.objects.restrict(self.user)
+            .filter(pk__in=numbers)
+            .select_related("participant__municipality", "club", "referred_by")
+            .prefetch_related("eligibility_categories")
         }
         # People registered without a PESEL whom a new row's names and birth date match (as on the
         # registration page), read once for the file's surnames.
@@ -284,10 +299,12 @@ class ParticipantResource(PortalResource):
                 pks = [enrollment.pk for enrollment in enrollments]
                 if Enrollment.objects.restrict(self.user, "change").filter(pk__in=pks).count() != len(pks):
                     raise ValidationError(_("This file would write outside your scope."))
-                new_people = [person.pk for person in people.values()]
-                log_bulk(Participant, new_people, LogEntry.Action.CREATE, actor=self.user)
-                log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
-                bulk_written(Enrollment, pks)
+                if not dry_run:  # a preview's rows are rolled back: neither audited nor counted
+                    log_bulk(
+                        Participant, [person.pk for person in people.values()], LogEntry.Action.CREATE, actor=self.user
+                    )
+                    log_bulk(Enrollment, pks, LogEntry.Action.CREATE, actor=self.user)
+                    bulk_written(Enrollment, pks)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -346,6 +363,10 @@ class AttendanceResource(PortalResource):
         model = Attendance
         fields = ["club", "held_on", "title", "pesel", "status"]
         import_id_fields = []
+
+    def get_queryset(self):
+        """The attendance a background export reads (ksr_portal/jobs.py), with its activity, club and person."""
+        return super().get_queryset().select_related("activity__club", "enrollment__participant")
 
     def locate(self, row, **kwargs):
         user = kwargs.get("user")

@@ -169,11 +169,6 @@ def test_language_cookie_is_as_guarded_as_the_session_cookie(client):
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
-def test_session_expires_after_idle_time():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-
-
 def bare_environment(**extra):
     return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **extra}
 
