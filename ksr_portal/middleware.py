@@ -100,3 +100,8 @@ class IdleSessionMiddleware(SessionMiddleware):
                 return super().process_response(request, response)
         except OperationalError:  # the database is another connection's to write just now
             return response
+
+
+def session_started(sender, request, user, **_signal):
+    """Signing in saves a new session: the idle timeout's count starts there."""
+    request.session[IdleSessionMiddleware.REFRESHED] = int(time.time())
