@@ -68,6 +68,7 @@ NAMES = {
     # the portal
     "ksr_portal.userscope": Name(MASCULINE),
     "ksr_portal.importjob": Name(MASCULINE),
+    "ksr_portal.exportjob": Name(MASCULINE),
     "networks.region": Name(NEUTER),
     "networks.county": Name(MASCULINE),
     "networks.municipality": Name(FEMININE, pgettext_lazy("accusative", "municipality")),

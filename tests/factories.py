@@ -18,7 +18,7 @@ from clubs.choices import ClubStatusChoices, PillarCodeChoices
 from clubs.models import Activity, AnnualSettlement, Club, Pillar, Service, StaffPosition
 from demo.pilot import make_nip, make_pesel
 from ksr_portal import roles
-from ksr_portal.models import ImportJob
+from ksr_portal.models import ExportJob, ImportJob
 from ksr_portal.workflow import recording_history
 from networks.choices import (
     DeliverableKindChoices,
@@ -545,6 +545,19 @@ class ImportJobFactory(ModelFactory):
     file = factory.django.FileField(data=b"pesel;imie\n", filename="ignored.csv")
     file_name = "uczestnicy.csv"
     language = "pl"
+
+
+class ExportJobFactory(ModelFactory):
+    """A large export of stays, waiting for the worker."""
+
+    class Meta:
+        model = ExportJob
+
+    owner = factory.SubFactory(UserFactory)
+    model = "participants.enrollment"
+    resource = "participants.resources.ParticipantResource"
+    file_format = "csv"
+    file_name = "zapisy.csv"
 
 
 # ---------------------------------------------------------------------------
