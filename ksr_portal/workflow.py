@@ -114,8 +114,15 @@ class StateMachine:
 
     @transaction.atomic
     def apply_transition(self, name, on, problems, **changes):
-        """Refuse with every reason at once, or move to the target status with `changes`; returns the old status."""
+        """Refuse with every reason at once, or move to the target status with `changes`; returns the old status.
+
+        The status is read again under a row lock: two people acting on the same record at once (a transfer
+        accepted by one club while the other withdraws it) take turns, and the later one sees the change.
+        """
         label, sources, target = self.transitions[name]
+        if self.pk is not None:
+            stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("status", flat=True)
+            self.status = stored.first() or self.status
         if self.status not in sources:
             raise ValidationError(
                 _("A record with the status “%(status)s” cannot change this way (%(action)s).")

@@ -110,6 +110,9 @@ def anonymise(participants, today):
         _scrub_audit_trail(model, list(rows.values_list("pk", flat=True)))
         if values:
             rows.update(**values)
+    # A reason for declining, written by a club about the person, goes as notes do; a declined transfer
+    # keeps one (its constraint), so it reads "—".
+    Transfer._base_manager.filter(participant__in=pks).exclude(decline_reason="").update(decline_reason="—")
     # A scan carries the identity itself: the rows go, and their files with them (models/casefile.py).
     CaseDocument._base_manager.filter(enrollment__participant__in=pks).delete()
     log_bulk(Participant, pks, LogEntry.Action.UPDATE, changes={"anonymised_on": ["None", today.isoformat()]})

@@ -23,6 +23,7 @@ from .choices import (
     OutcomeSituationChoices,
 )
 from .models import ActionPlan, Attendance, EligibilityCategory, Goal, Outcome, SocialContract
+from .models.outcome import LEFT_WITH_AN_OUTCOME
 
 CHOOSE = ("", _("— choose —"))
 
@@ -244,7 +245,7 @@ class OutcomeForm(StepForm):
 
     @classmethod
     def offered(cls, enrollment):
-        return enrollment.exit_on is not None and not hasattr(enrollment, "outcome")
+        return enrollment.status in LEFT_WITH_AN_OUTCOME and not hasattr(enrollment, "outcome")
 
     def save(self):
         outcome = Outcome(enrollment=self.enrollment, **self.cleaned_data)

@@ -469,7 +469,9 @@ def case_file_step(request, pk, step):
         raise PermissionDenied
     enrollment = get_object_or_404(Enrollment.objects.restrict(request.user, "change"), pk=pk)
     form = form_class(request.POST, enrollment=enrollment, user=request.user)
-    if form.is_valid():
+    if not form_class.offered(enrollment):  # a page opened before the stay moved on, or a forged post
+        form.add_error(None, _("This step is no longer open for this stay."))
+    elif form.is_valid():
         try:
             form.save()
         except ValidationError as error:

@@ -134,7 +134,7 @@ def test_every_value_of_the_sheet_written_out(client, club):
     indicators = {label: values for label, values in page.context["tables"][0].rows}
     assert indicators["uczestnicy, którzy przystąpili"] == [2, 1, 0, 3]
     assert indicators["odmowa podania informacji o sytuacji w chwili przystąpienia"] == [1, 0, 0, 1]
-    assert indicators["osoby obcego pochodzenia, obywatele państw trzecich lub mniejszości (w tym Romowie)"] == [
+    assert indicators["osoby obcego pochodzenia, z państw trzecich lub należące do mniejszości (w tym Romowie)"] == [
         0, 0, 0, 0
     ]  # fmt: skip
     assert indicators["poszukujący pracy po zakończeniu udziału"] == [1, 0, 0, 1]

@@ -245,3 +245,37 @@ def test_a_transfer_keeps_the_figures_right(stay, receiving):
     new.activate(TODAY)
     assert differences() == []
     assert active_people() == 1
+
+
+def test_of_two_answers_at_once_the_later_sees_the_first(stay, receiving):
+    transfer = Transfer.propose(stay, receiving, TODAY, TODAY)
+    sender_view = Transfer.objects.get(pk=transfer.pk)  # the sending club's page, opened before the answer
+    transfer.accept(TODAY)
+    with pytest.raises(ValidationError):
+        sender_view.withdraw(TODAY)
+    transfer.refresh_from_db()
+    assert transfer.status == T.ACCEPTED and Enrollment.objects.filter(transferred_from=stay).exists()
+
+
+def test_a_transferred_stay_offers_no_outcome_and_a_closed_step_writes_nothing(client, stay, receiving):
+    from participants.forms import OutcomeForm
+
+    Transfer.propose(stay, receiving, TODAY, TODAY).accept(TODAY)
+    stay.refresh_from_db()
+    assert stay.status == S.TRANSFERRED and not OutcomeForm.offered(stay)
+    client.force_login(club_user(stay.club))
+    posted = client.post(
+        reverse("participants:case_file_step", args=[stay.pk, "outcome"]),
+        {"outcome-recorded_on": TODAY.isoformat(), "outcome-situation": "employed"},
+    )
+    assert posted.status_code == 200 and "Ten krok nie jest już dostępny" in posted.content.decode()
+    assert not models.Outcome.objects.filter(enrollment=stay).exists()
+
+
+def test_anonymisation_removes_what_a_club_wrote_declining(stay, receiving):
+    from participants.anonymisation import anonymise
+
+    Transfer.propose(stay, receiving, TODAY, TODAY).decline(TODAY, "Pan Kowalski pije")
+    stay.complete(TODAY, reason=EnrollmentExitReasonChoices.EMPLOYMENT, certificate_number="Z/1")
+    anonymise([stay.participant], TODAY)
+    assert Transfer.objects.get().decline_reason == "—"
