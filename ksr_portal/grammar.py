@@ -103,6 +103,8 @@ NAMES = {
     "reporting.enrollmentfigures": Name(PLURAL),  # dane zgłoszenia do sprawozdań
     "reporting.followupfigures": Name(PLURAL),
     "reporting.activityfigures": Name(PLURAL),
+    "reporting.activitymonth": Name(PLURAL),  # zajęcia miesiąca
+    "reporting.periodcount": Name(FEMININE, pgettext_lazy("accusative", "period count")),
     "participants.casenote": Name(FEMININE, pgettext_lazy("accusative", "case note")),
     "participants.casedocument": Name(MASCULINE),
     "participants.digestoptout": Name(FEMININE, pgettext_lazy("accusative", "opt-out of the morning digest")),

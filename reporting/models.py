@@ -31,6 +31,12 @@ class EnrollmentFigures(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    region = models.ForeignKey(
+        verbose_name=_("region"),
+        to="networks.Region",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     status = models.CharField(
         verbose_name=_("status"),
         max_length=20,
@@ -195,3 +201,92 @@ class ActivityFigures(models.Model):
 
     def __str__(self):
         return str(self.pk)
+
+
+class ActivityMonth(models.Model):
+    """A club's activities in a calendar month by pillar and provider's type, summed (see `reporting.summaries`)."""
+
+    club = models.ForeignKey(
+        verbose_name=_("club"),
+        to="clubs.Club",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    start = models.DateField(
+        verbose_name=_("first day"),
+    )
+    pillar = models.ForeignKey(
+        verbose_name=_("pillar"),
+        to="clubs.Pillar",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    provider_type = models.CharField(
+        verbose_name=_("stakeholder type"),
+        max_length=1,
+    )
+    # Plain integers: a difference added to them may be negative.
+    activities = models.IntegerField(
+        verbose_name=_("activities"),
+    )
+    hours = models.DecimalField(
+        verbose_name=_("hours"),
+        max_digits=9,
+        decimal_places=1,
+    )
+    attendance_recorded = models.IntegerField(
+        verbose_name=_("attendance"),
+    )
+    attendance_present = models.IntegerField(
+        verbose_name=_("present"),
+    )
+
+    class Meta:
+        verbose_name = _("activities of a month")
+        verbose_name_plural = _("activities of months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "start", "pillar", "provider_type"], name="figures_activity_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["start"], name="figures_activity_month_idx")]
+
+    def __str__(self):
+        return f"{self.club_id} {self.start}"
+
+
+class PeriodCount(models.Model):
+    """How many people count for a measure in a calendar period within a scope (see `reporting.counts`)."""
+
+    scope = models.CharField(
+        verbose_name=_("scope"),
+        max_length=12,
+        help_text=_("N for the whole country, R and a region's id, C and a club's id."),
+    )
+    kind = models.CharField(
+        verbose_name=_("kind of period"),
+        max_length=7,
+    )
+    start = models.DateField(
+        verbose_name=_("first day"),
+    )
+    open = models.BooleanField(
+        verbose_name=_("for every period from this one on"),
+    )
+    measure = models.CharField(
+        verbose_name=_("measure"),
+        max_length=60,
+    )
+    n = models.IntegerField(
+        verbose_name=_("people"),
+    )
+
+    class Meta:
+        verbose_name = _("period count")
+        verbose_name_plural = _("period counts")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "kind", "start", "open", "measure"], name="figures_count_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.kind} {self.start} {self.measure}"

@@ -1,41 +1,51 @@
 """The summary data of the reports, kept right in the same transaction as every write.
 
-Grain. `EnrollmentFigures` holds one narrow row per enrollment (dates, status, the person's sex and
-facts at entry, art. 1 categories as a string of codes, the outcome: all that the reports and the
-data-quality counts read), `FollowUpFigures` one per
-follow-up, and `ActivityFigures` one per activity with its pillar, the provider's stakeholder type,
-hours and its attendance counted (recorded, present). Reports count distinct participants over the
-enrollment rows of their scope, so a person in two clubs or two regions is one person, a period of
-any days is exact (the dates are kept, not bucketed), and no report reads the attendance,
-enrollment or participant tables: attendance, the only table growing per person-day, is read as
-one row per activity.
+Grain. `EnrollmentFigures` holds one narrow row per enrollment (dates, status, club and region, the
+person's sex and facts at entry, art. 1 categories as a string of codes, the outcome: all that the
+reports and the data-quality counts read), `FollowUpFigures` one per follow-up, and `ActivityFigures`
+one per activity with its pillar, the provider's stakeholder type, hours and its attendance counted
+(recorded, present). Above them, two kinds of totals make a report's cost independent of the history:
+`PeriodCount`, the people counted once per measure, calendar period and scope (`reporting.counts`
+says how, and how a period of any days is counted exactly from the enrollment rows), and
+`ActivityMonth`, the activities of each club and month by pillar and provider's type, summed, so hours
+and attendance of any days are whole months' sums plus the activity rows of the days around them.
+No report reads the attendance, enrollment or participant tables.
 
 Maintenance. A write refreshes the summary rows of what it touched, inside the writer's
 transaction: a rolled-back write rolls back its summary too, and a committed one is counted at
 commit. Model signals cover saves, deletions and the categories; writes in bulk announce themselves
-with `ksr_portal.changes.bulk_written`. A refresh recomputes the rows from the base tables (never
-adds deltas) after locking the base rows it reads (`FOR NO KEY UPDATE` on the enrollments or
-activities, which leaves rows that only point at them free to be written), so two concurrent
-writers of the same rows take turns and the later one counts the earlier one's committed change.
+with `ksr_portal.changes.bulk_written`. A refresh recomputes the rows from the base tables after
+locking the base rows it reads (`FOR NO KEY UPDATE` on the enrollments, all of each person's, or the
+activities, which leaves rows that only point at them free to be written), so two concurrent writers
+of the same rows take turns and the later one counts the earlier one's committed change. The totals
+change by the difference between the rows before and after, added in one upsert, so concurrent
+writers of other people or activities add to the same totals without losing each other's change.
 Rows of other enrollments and activities, so of other regions, are never touched.
 
-`rebuild()` recomputes everything in batches, each locked like a refresh; `differences()` compares
-the stored rows with a fresh computation (`manage.py rebuild_figures [--check]`).
+`rebuild()` recomputes every row in batches, each locked like a refresh, then every total with the
+totals' tables locked; `differences()` compares the stored rows and totals with a fresh computation
+(`manage.py rebuild_figures [--check]`).
 """
 
-from django.db import transaction
-from django.db.models import Count, Q
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from clubs.models import Activity, Service
+from clubs.models import Activity, Club, Service
 from ksr_portal.changes import bulk_write
 from participants.choices import AttendanceStatusChoices
 from participants.models import Attendance, Enrollment, FollowUp, Outcome, Participant
 from stakeholders.models import Organization
 
-from .models import ActivityFigures, EnrollmentFigures, FollowUpFigures
+from . import counts
+from .models import ActivityFigures, ActivityMonth, EnrollmentFigures, FollowUpFigures, PeriodCount
 
 BATCH = 2_000
+MONTH_SUMS = ["activities", "hours", "attendance_recorded", "attendance_present"]
 
 
 # --- computing rows from the base tables -------------------------------------------------------------
@@ -52,6 +62,7 @@ def enrollment_rows(enrollments):
             enrollment_id=pk,
             participant_id=participant_id,
             club_id=club_id,
+            region_id=region_id,
             status=status,
             applied_on=applied_on,
             started_on=started_on,
@@ -69,13 +80,13 @@ def enrollment_rows(enrollments):
             reintegration_achieved=bool(social or vocational),
         )
         for (
-            pk, participant_id, club_id, status, applied_on, started_on, exit_on, sex, age, education, labour,
-            long_term, minority, homeless, disability, situation, social, vocational,
+            pk, participant_id, club_id, region_id, status, applied_on, started_on, exit_on, sex, age, education,
+            labour, long_term, minority, homeless, disability, situation, social, vocational,
         ) in enrollments.values_list(
-            "pk", "participant_id", "club_id", "status", "applied_on", "started_on", "exit_on", "participant__sex",
-            "age_on_entry", "education_level", "labour_market_status", "long_term_unemployed", "minority_or_migrant",
-            "homeless", "disability", "outcome__situation", "outcome__social_reintegration_achieved",
-            "outcome__vocational_reintegration_achieved",
+            "pk", "participant_id", "club_id", "club__region_id", "status", "applied_on", "started_on", "exit_on",
+            "participant__sex", "age_on_entry", "education_level", "labour_market_status", "long_term_unemployed",
+            "minority_or_migrant", "homeless", "disability", "outcome__situation",
+            "outcome__social_reintegration_achieved", "outcome__vocational_reintegration_achieved",
         )
     ]  # fmt: skip
     follow_ups = [
@@ -115,23 +126,37 @@ def activity_rows(activities):
 
 # Inside the writer's transaction, no savepoint of its own: a refresh that fails fails the write.
 @transaction.atomic(savepoint=False)
-def refresh_enrollments(pks):
-    """Recompute the summary rows of these enrollments (deleting those of enrollments gone)."""
-    pks = sorted(set(pks))
+def refresh_enrollments(pks, counting=True):
+    """Recompute the summary rows of these enrollments (deleting those of enrollments gone) and, unless told
+    not to, add the difference this makes to the people's counts: all of each person's enrollments are
+    then recomputed and locked, since whether they count in a period depends on all of them."""
+    pks = set(pks)
     if not pks:
         return
+    if counting:
+        people = set(Enrollment.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
+        people |= set(EnrollmentFigures.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
+        pks |= set(Enrollment.objects.filter(participant__in=people).values_list("pk", flat=True))
     enrollments = Enrollment.objects.filter(pk__in=pks)
     list(enrollments.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+    if counting:
+        stored = EnrollmentFigures.objects.filter(participant__in=people)
+        before = counts.counted(counts.people_rows(stored))
     rows, follow_ups = enrollment_rows(enrollments)
     FollowUpFigures.objects.filter(enrollment__in=pks).delete()
     EnrollmentFigures.objects.filter(pk__in=pks).delete()
     EnrollmentFigures.objects.bulk_create(rows)
     FollowUpFigures.objects.bulk_create(follow_ups)
+    if counting:
+        difference = counts.counted(counts.people_rows(stored))
+        difference.subtract(before)
+        counts.apply(difference)
 
 
 @transaction.atomic(savepoint=False)
-def refresh_activities(pks):
-    """Recompute the summary rows of these activities (deleting those of activities gone).
+def refresh_activities(pks, counting=True):
+    """Recompute the summary rows of these activities (deleting those of activities gone) and, unless told
+    not to, add the difference this makes to their months' sums.
 
     Written over the stored rows in one statement: an attendance sheet is saved many times a day.
     """
@@ -140,11 +165,73 @@ def refresh_activities(pks):
         return
     activities = Activity.objects.filter(pk__in=pks)
     list(activities.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+    if counting:
+        before = month_sums(ActivityFigures.objects.filter(pk__in=pks))
     rows = activity_rows(activities)
     if len(rows) < len(pks):
         ActivityFigures.objects.filter(pk__in=pks).exclude(pk__in=[row.pk for row in rows]).delete()
     fields = [field.name for field in ActivityFigures._meta.concrete_fields if not field.primary_key]
     ActivityFigures.objects.bulk_create(rows, update_conflicts=True, unique_fields=["activity"], update_fields=fields)
+    if counting:
+        after = month_sums(rows)
+        add_to_months({key: [a - b for a, b in zip(after[key], before[key], strict=True)] for key in after | before})
+
+
+def month_sums(rows):
+    """{(club, first day of the month, pillar, provider's type): [activities, hours, recorded, present]}."""
+    sums = defaultdict(lambda: [0, Decimal(0), 0, 0])
+    for row in rows:
+        month = sums[(row.club_id, row.held_on.replace(day=1), row.pillar_id, row.provider_type)]
+        month[0] += 1
+        month[1] += row.hours
+        month[2] += row.attendance_recorded
+        month[3] += row.attendance_present
+    return sums
+
+
+def add_to_months(difference):
+    """Add differences of month sums to the stored ones (an upsert that adds), in the caller's transaction."""
+    changes = sorted((key, values) for key, values in difference.items() if any(values))
+    if not changes:
+        return
+    table = ActivityMonth._meta.db_table
+    with connection.cursor() as cursor:
+        for i in range(0, len(changes), 500):
+            batch = changes[i : i + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (club_id, start, pillar_id, provider_type, {', '.join(MONTH_SUMS)}) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+                + " ON CONFLICT (club_id, start, pillar_id, provider_type) DO UPDATE SET "
+                + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MONTH_SUMS),
+                [value for key, values in batch for value in (*key, *values)],
+            )
+    ActivityMonth.objects.filter(activities=0, club__in={key[0] for key, _values in changes}).delete()
+
+
+def rebuild_months():
+    ActivityMonth.objects.all().delete()
+    months = (
+        ActivityFigures.objects.annotate(month=TruncMonth("held_on"))
+        .values_list("club", "month", "pillar", "provider_type")
+        .annotate(Count("pk"), Sum("hours"), Sum("attendance_recorded"), Sum("attendance_present"))
+        .order_by()
+    )
+    ActivityMonth.objects.bulk_create(
+        (
+            ActivityMonth(
+                club_id=club,
+                start=month,
+                pillar_id=pillar,
+                provider_type=provider_type,
+                activities=n,
+                hours=hours,
+                attendance_recorded=recorded,
+                attendance_present=present,
+            )
+            for club, month, pillar, provider_type, n, hours, recorded, present in months
+        ),
+        batch_size=5_000,
+    )
 
 
 def enrollments_of(participants):
@@ -152,7 +239,8 @@ def enrollments_of(participants):
 
 
 def rebuild(progress=None):
-    """Recompute every summary row from the base tables, batch by batch; returns the rows written."""
+    """Recompute every summary row from the base tables, batch by batch, then the counts; returns how many
+    rows and counts were written."""
     with transaction.atomic():
         # Summary rows of base rows that no longer exist.
         EnrollmentFigures.objects.exclude(pk__in=Enrollment.objects.values("pk")).delete()
@@ -164,11 +252,35 @@ def rebuild(progress=None):
     ):
         pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
         for i in range(0, len(pks), BATCH):
-            refresh(pks[i : i + BATCH])
+            refresh(pks[i : i + BATCH], counting=False)
             if progress:
                 progress(what, min(i + BATCH, len(pks)), len(pks))
         written += len(pks)
-    return written
+    return written, rebuild_counts(progress)
+
+
+@transaction.atomic
+def rebuild_counts(progress=None):
+    """Recount every stored count from the enrollment summaries; writers wait until it is done."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {PeriodCount._meta.db_table}, {ActivityMonth._meta.db_table} IN EXCLUSIVE MODE")
+    rebuild_months()
+    people = counts.people_rows(EnrollmentFigures.objects.all())
+    total = Counter()
+    for i, (rows, follow_ups) in enumerate(people.values(), 1):
+        total.update(counts.contributions(rows, follow_ups))
+        if progress and (i % 20_000 == 0 or i == len(people)):
+            progress("people counted", i, len(people))
+    PeriodCount.objects.all().delete()
+    PeriodCount.objects.bulk_create(
+        (
+            PeriodCount(scope=scope, kind=kind, start=start, open=is_open, measure=measure, n=n)
+            for (scope, kind, start, is_open, measure), n in total.items()
+        ),
+        batch_size=5_000,
+    )
+    return len(total)
 
 
 # --- checking ---------------------------------------------------------------------------------------------
@@ -202,7 +314,55 @@ def differences():
     stored = {row.pk: fields_of(row) for row in ActivityFigures.objects.all()}
     fresh = {row.pk: fields_of(row) for row in activity_rows(Activity.objects.all())}
     found += compare("activity", stored, fresh)
+    found += compare_counts(rows, follow_ups)
+    found += compare_months(activity_rows(Activity.objects.all()))
     return found
+
+
+def compare_months(rows):
+    """Differences between the stored month sums of activities and those of freshly computed rows."""
+    fresh = {key: values for key, values in month_sums(rows).items()}
+    stored = {
+        (club, start, pillar, provider_type): [n, hours, recorded, present]
+        for club, start, pillar, provider_type, n, hours, recorded, present in ActivityMonth.objects.values_list(
+            "club",
+            "start",
+            "pillar",
+            "provider_type",
+            "activities",
+            "hours",
+            "attendance_recorded",
+            "attendance_present",
+        )
+    }
+    for key in sorted(stored.keys() | fresh.keys()):
+        if stored.get(key) != fresh.get(key):
+            club, start, pillar, provider_type = key
+            yield (
+                f"activities of club {club} in {start:%m.%Y}, pillar {pillar}, type {provider_type}: "
+                f"are {stored.get(key)}, should be {fresh.get(key)} (activities, hours, recorded, present)"
+            )
+
+
+def compare_counts(rows, follow_ups):
+    """Differences between the stored counts and those of freshly computed summary rows."""
+    people = defaultdict(lambda: ([], []))
+    sexes = {}
+    for row in rows:
+        people[row.participant_id][0].append({**fields_of(row), "pk": row.pk})
+        sexes[row.pk] = (row.participant_id, row.sex)
+    for follow_up in follow_ups:
+        person, sex = sexes[follow_up.enrollment_id]
+        people[person][1].append({**fields_of(follow_up), "enrollment__sex": sex})
+    fresh = counts.counted(people)
+    stored = Counter()
+    for *key, n in PeriodCount.objects.values_list("scope", "kind", "start", "open", "measure", "n"):
+        stored[tuple(key)] = n
+    for key in sorted(stored.keys() | fresh.keys()):
+        if stored[key] != fresh[key]:
+            scope, kind, start, is_open, measure = key
+            since = " and after" if is_open else ""
+            yield f"count {scope} {kind} {start}{since} {measure}: is {stored[key]}, should be {fresh[key]}"
 
 
 # --- listening to the domain -----------------------------------------------------------------------------
@@ -256,6 +416,11 @@ def categories_changed(instance, action, reverse, pk_set, **_signal):
         refresh_enrollments(tagged.values_list("pk", flat=True))
 
 
+def club_saved(instance, **_signal):
+    moved = EnrollmentFigures.objects.filter(club=instance).exclude(region=instance.region_id)
+    refresh_enrollments(moved.values_list("pk", flat=True))
+
+
 def service_saved(instance, **_signal):
     stale = ActivityFigures.objects.filter(activity__service=instance).exclude(pillar=instance.pillar_id)
     refresh_activities(stale.values_list("pk", flat=True))
@@ -297,5 +462,6 @@ def connect_signals():
     m2m_changed.connect(
         categories_changed, sender=Enrollment.eligibility_categories.through, dispatch_uid="figures-categories"
     )
+    post_save.connect(club_saved, sender=Club, dispatch_uid="figures-club")
     post_save.connect(service_saved, sender=Service, dispatch_uid="figures-service")
     post_save.connect(organization_saved, sender=Organization, dispatch_uid="figures-organization")

@@ -19,6 +19,7 @@ from participants.models import Enrollment, Participant
 from participants.visibility import sees_identities
 
 from . import esf, figures, quality
+from .counts import Scope
 from .exports import csv_response, sheet_response, xlsx_response
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
 from .models import EnrollmentFigures
@@ -118,7 +119,7 @@ def dashboard_tables(regions, period, national):
     with replica_reads():
         values, totals = figures.national_figures(regions, period)
         table = figures.national_table(regions, values, totals, national)
-        trend = figures.monthly_trend(summaries, months)
+        trend = figures.monthly_trend(Scope.of_regions(regions), months)
         problems = quality.totals(summaries, quality.CHECKS, today)
     to_put_right = Table(
         _("Records to put right"),
@@ -176,7 +177,7 @@ def eu_indicators(request):
     period, errors = period_from(request, datetime.date(today.year, 1, 1))
     title = _("EU indicators (ESF+), %(period)s") % {"period": period}
     with replica_reads():
-        tables = figures.eu_indicators(EnrollmentFigures.objects.filter(club__region__in=regions), period)
+        tables = figures.eu_indicators(Scope.of_regions(regions), period)
     context = {"period": period, "sheet": sees_identities(request.user)}
     return respond(request, "reporting/report.html", title, tables, context, regions, "wskazniki-ue", errors)
 
@@ -199,7 +200,7 @@ def esf_participants(request):
         log_export(user, Participant, people, f"uczestnicy-efs.{file_format}")
         return sheet_response(file_format, esf.HEADERS, rows, "uczestnicy-efs")
     log_bulk(Participant, people, LogEntry.Action.ACCESS, actor=user)
-    indicators = figures.eu_indicators(EnrollmentFigures.objects.filter(club__in=Club.objects.restrict(user)), period)
+    indicators = figures.eu_indicators(Scope.of_clubs(Club.objects.restrict(user)), period)
     query = request.GET.copy()
     query.pop("format", None)
     context = {

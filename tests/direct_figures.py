@@ -25,21 +25,22 @@ from participants.choices import (
     ParticipantSexChoices,
 )
 from participants.models import PARTICIPATING_STATUSES, Attendance, Enrollment, FollowUp, Outcome
+from reporting.counts import EMPLOYED, ESF_AGE, ESF_EDUCATION, UNKNOWN, age_band, age_band_labels
 from reporting.coverage import Health, coverage, health, local_networks
-from reporting.figures import (
-    EMPLOYED,
-    ESF_AGE,
-    ESF_EDUCATION,
-    MEASURES,
-    UNKNOWN,
-    age_band,
-    age_band_labels,
-    breakdown,
-)
+from reporting.figures import MEASURES
 from reporting.periods import Period
 from reporting.tables import Table
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership
+
+
+def breakdown(title, periods, entries, key, choices, total_label):
+    """People by one characteristic at entry, one column per period, with the total row."""
+    rows = []
+    for value, label in choices:
+        rows.append((label, [sum(1 for row in first.values() if key(row) == value) for first in entries]))
+    rows.append((total_label, [len(first) for first in entries]))
+    return Table(title, [str(p) for p in periods], rows, total_row=True)
 
 
 class People:

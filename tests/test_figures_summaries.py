@@ -21,7 +21,8 @@ from participants.choices import EnrollmentStatusChoices as S
 from participants.models import Attendance, Enrollment
 from participants.resources import ParticipantResource
 from reporting import figures
-from reporting.models import ActivityFigures, EnrollmentFigures, FollowUpFigures
+from reporting.counts import Scope, counts
+from reporting.models import ActivityFigures, EnrollmentFigures, FollowUpFigures, PeriodCount
 from reporting.periods import Period, months_back
 from reporting.summaries import differences
 from stakeholders.registry import merge
@@ -149,7 +150,7 @@ def test_every_report_from_the_summaries_equals_the_one_from_the_base_tables(see
                 same(figures.region_report(region, period, compared), direct.region_report(region, period, compared))
         assert figures.national_figures(regions, period) == direct.national_figures(regions, period)
         same(
-            figures.eu_indicators(EnrollmentFigures.objects.all(), period),
+            figures.eu_indicators(Scope.of_regions(regions), period),
             direct.eu_indicators(Enrollment.objects.all(), period),
         )
     for year in (2025, 2026):
@@ -158,21 +159,48 @@ def test_every_report_from_the_summaries_equals_the_one_from_the_base_tables(see
         same([work, people], direct.annual_club_report(clubs, year))
     months = months_back(D(2026, 12, 15), 18)
     same(
-        [figures.monthly_trend(EnrollmentFigures.objects.filter(club__region=regions[0]), months)],
+        [figures.monthly_trend(Scope.of_regions(regions[:1]), months)],
         [direct.monthly_trend(Enrollment.objects.filter(club__region=regions[0]), months)],
     )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_stored_counts_equal_the_counts_of_the_summaries_for_every_calendar_period_and_scope(seed):
+    """Months, quarters and years, and days from 1 January, for the country, each region and each club."""
+    regions, clubs = random_dataset(seed)
+    months = months_back(D(2026, 12, 15), 24)
+    quarters = [Period(m.start, months[i + 2].end) for i, m in enumerate(months[:-2]) if m.start.month % 3 == 1]
+    calendar = [*months, *quarters, Period.year(2025), Period.year(2026), Period.year(2027)]
+    calendar += [
+        Period(D(year, 1, 1), end) for year in (2025, 2026) for end in {*EDGES, D(year, 5, 17)} if end.year == year
+    ]
+    scopes = [Scope.of_regions(regions)]
+    scopes += [Scope(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region)) for region in regions]
+    scopes += [Scope(f"C{club.pk}", EnrollmentFigures.objects.filter(club=club)) for club in clubs]
+    stored = counts(scopes, calendar)
+    for scope in scopes:
+        counted = counts([Scope(None, scope.enrollments)], calendar)
+        for period in calendar:
+            assert +stored[(scope.key, period)] == +counted[(None, period)], (scope.key, period)
+    assert any(stored.values())
 
 
 # --- writes ---------------------------------------------------------------------------------------------
 
 
 def summaries_of(region):
-    """Every summary row of a region's clubs, as stored."""
+    """Every summary row of a region's clubs and every count of the region and its clubs, as stored."""
+    scopes = [f"R{region.pk}", *[f"C{pk}" for pk in region.clubs.values_list("pk", flat=True)]]
     return (
         list(EnrollmentFigures.objects.filter(club__region=region).values()),
         list(FollowUpFigures.objects.filter(enrollment__club__region=region).values()),
         list(ActivityFigures.objects.filter(club__region=region).values()),
+        list(PeriodCount.objects.filter(scope__in=scopes).order_by("pk").values()),
     )
+
+
+def national_counts():
+    return list(PeriodCount.objects.filter(scope="N").order_by("pk").values())
 
 
 def enroll_active(club, **extra):
@@ -199,6 +227,7 @@ def active_people(region):
 def test_a_write_in_one_region_leaves_the_other_regions_summaries_untouched(two_regions):
     kielce, katowice = two_regions
     before = summaries_of(katowice)
+    assert before[3]
     club = kielce.clubs.get()
     enrollment = enroll_active(club)
     enrollment.eligibility_categories.add(f.EligibilityCategoryFactory(code="2"))
@@ -214,13 +243,15 @@ def test_a_write_in_one_region_leaves_the_other_regions_summaries_untouched(two_
 
 def test_a_rolled_back_write_changes_nothing_and_a_write_counts_at_once_inside_its_transaction(two_regions):
     kielce, _katowice = two_regions
-    before = summaries_of(kielce)
+    before, national = summaries_of(kielce), national_counts()
+    assert before[3] and national
     with pytest.raises(RuntimeError), transaction.atomic():
         enrollment = enroll_active(kielce.clubs.get())
         Attendance.record_sheet(f.ActivityFactory(club=kielce.clubs.get()), [], {})
         assert active_people(kielce) == 2  # counted before the transaction ends: right at commit
         raise RuntimeError
     assert summaries_of(kielce) == before and active_people(kielce) == 1
+    assert national_counts() == national
     assert not EnrollmentFigures.objects.filter(pk=enrollment.pk).exists()
 
 
@@ -244,6 +275,22 @@ def test_the_dashboard_reads_no_table_that_grows_per_person_or_day(client, two_r
     touched = {name for q in queries for name in re.findall(r'"(\w+)"', q["sql"])}
     assert touched & set(growing) == set()
     assert {"reporting_enrollmentfigures", "reporting_activityfigures", "reporting_followupfigures"} <= touched
+
+
+def test_a_calendar_periods_dashboard_reads_people_and_activities_from_their_totals(client, two_regions):
+    """Only the data-quality counts, which depend on today, read the enrollment summaries; the people and the
+    activities of a month come from the counts and the months' sums."""
+    client.force_login(user_with(roles.MINISTRY_ANALYST, "national"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reporting:dashboard"), {"od": "2026-03-01", "do": "2026-03-31"})
+    regions = {row[0]: row[1] for row in page.context["table"].rows}
+    assert [regions[str(region)][1] for region in two_regions] == [1, 1]  # active in March
+    assert [regions[str(region)][4] for region in two_regions] == [100.0, 100.0]  # attendance rate
+    reads = [q["sql"] for q in queries if "reporting_enrollmentfigures" in q["sql"]]
+    assert len(reads) == 1 and "COUNT" in reads[0]  # the quality counts
+    touched = {name for q in queries for name in re.findall(r'"(\w+)"', q["sql"])}
+    assert {"reporting_periodcount", "reporting_activitymonth"} <= touched
+    assert "reporting_activityfigures" not in touched
 
 
 @pytest.mark.django_db(transaction=True)
@@ -275,6 +322,44 @@ def test_two_sheets_saved_at_once_are_both_counted():
     assert errors == []
     assert ActivityFigures.objects.get(pk=activity.pk).attendance_recorded == 2
     assert differences() == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_two_stays_of_one_person_and_a_stay_of_another_written_at_once_are_each_counted_once():
+    """Two clubs change one person's two stays at once, and a third person joins meanwhile: each write adds its
+    own difference to the same counts, and the person's, computed over both stays, is not counted twice."""
+    first_club, second_club = f.ClubFactory(), f.ClubFactory()
+    person = f.ParticipantFactory()
+    stays = [enroll_active(first_club, participant=person), enroll_active(second_club, participant=person)]
+    started, errors = threading.Event(), []
+
+    def write(action, wait_before_commit):
+        try:
+            with transaction.atomic():
+                action()
+                started.set()
+                time.sleep(wait_before_commit)
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(lambda: stays[0].drop_out(D(2026, 2, 10), "own_decision"), 0.5)),
+        threading.Thread(target=write, args=(lambda: stays[1].drop_out(D(2026, 2, 20), "own_decision"), 0)),
+        threading.Thread(target=write, args=(lambda: enroll_active(second_club), 0)),
+    ]
+    threads[0].start()
+    started.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert differences() == []
+    year = counts([Scope("N", EnrollmentFigures.objects.all())], [Period.year(YEAR)])[("N", Period.year(YEAR))]
+    assert (year["active"], year["dropped_out"]) == (2, 1)
 
 
 # --- bulk paths -------------------------------------------------------------------------------------------
@@ -359,9 +444,21 @@ def test_rebuild_figures_check_lists_every_difference_and_rebuild_repairs_them(t
         f"activity {activity.pk}: missing",
     ]
     call_command("rebuild_figures")
+    counts = PeriodCount.objects.count()
     assert capsys.readouterr().out.splitlines() == [
         "enrollments: 2 of 2",
         "activities: 2 of 2",
-        "Summaries rebuilt: 4 rows.",
+        "people counted: 2 of 2",
+        f"Summaries rebuilt: 4 rows, {counts} counts.",
     ]
+    assert differences() == []
+    # A stored count that drifted is listed and repaired.
+    drifted = PeriodCount.objects.filter(scope=f"R{kielce.pk}", kind="month", measure="active").earliest("start")
+    PeriodCount.objects.filter(pk=drifted.pk).update(n=7)
+    with pytest.raises(SystemExit):
+        call_command("rebuild_figures", "--check")
+    assert capsys.readouterr().out.splitlines() == [
+        f"count R{kielce.pk} month {drifted.start} active: is 7, should be 1"
+    ]
+    call_command("rebuild_figures")
     assert differences() == []

@@ -25,5 +25,5 @@ class Command(BaseCommand):
                 sys.exit(1)
             self.stdout.write(self.style.SUCCESS("The summaries agree with the data."))
             return
-        written = rebuild(progress=lambda what, done, total: self.stdout.write(f"{what}: {done:,} of {total:,}"))
-        self.stdout.write(self.style.SUCCESS(f"Summaries rebuilt: {written:,} rows."))
+        rows, counts = rebuild(progress=lambda what, done, total: self.stdout.write(f"{what}: {done:,} of {total:,}"))
+        self.stdout.write(self.style.SUCCESS(f"Summaries rebuilt: {rows:,} rows, {counts:,} counts."))

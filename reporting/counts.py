@@ -1,0 +1,390 @@
+"""What a person counts for in a period, and those counts kept per calendar period and scope.
+
+One definition. `measures()` says which figures one person adds one to in one period, from their
+enrollment summaries (and follow-ups) within one scope: "active", "sex:female", "category:3",
+"leaving:employed", "eu:female:joined"… Each report's tables are the sums of these over the people of
+its scope, so a person is counted once however many enrollments, clubs or regions they have, and their
+characteristics are those of their earliest enrollment that counts (see `reporting.figures`).
+
+Counts. For months, quarters and years `PeriodCount` keeps those sums per scope (the whole country,
+a region, a club), so a report of a calendar period reads a few dozen rows whatever the size of the
+history; for the days from 1 January to any day ("to_date") it keeps, per day, those who begin to
+count on that day, so such a period (a year to date, and the same days a year earlier) sums one row
+per measure and day. A person's contributions are keyed (scope, kind, start, open, measure). Up to the last date
+on their records they are written per period; after it nothing changes for them but that their open
+stays (started, not left) keep them active, so one row marked `open` at the first period after that
+date stands for every period from there on: a count is the period's own rows plus the open rows
+that began at or before it. Nothing has to be written when a new month begins.
+
+Maintenance is by difference, in the writer's transaction: `reporting.summaries` computes the
+contributions of the people whose enrollments a write touched before and after it and adds the
+difference (`apply()`, an upsert that adds), so a rolled-back write changes nothing and two writers
+add their own differences; the people's enrollments are locked first, so two writes of one person
+take turns. Periods given by days are counted with the same `measures()` over the scope's rows.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from networks.models import Region
+from participants.choices import EnrollmentLabourMarketStatusChoices as U
+from participants.choices import EnrollmentStatusChoices, OutcomeSituationChoices
+from participants.models import PARTICIPATING_STATUSES
+
+from .models import EnrollmentFigures, FollowUpFigures, PeriodCount
+from .periods import Period
+
+KINDS = ("month", "quarter", "year")
+AGE_BANDS = [(18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 150)]
+ESF_AGE = [(0, 17, "<18"), (18, 29, "18–29"), (30, 54, "30–54"), (55, 150, "55+")]
+ESF_EDUCATION = {
+    "isced_0": "0–2",
+    "isced_1": "0–2",
+    "isced_2": "0–2",
+    "isced_3": "3–4",
+    "isced_4": "3–4",
+    "isced_5_8": "5–8",
+}
+EMPLOYED = [
+    OutcomeSituationChoices.EMPLOYED,
+    OutcomeSituationChoices.SELF_EMPLOYED,
+    OutcomeSituationChoices.SOCIAL_COOPERATIVE,
+]
+UNKNOWN = "unknown"
+ON_LEAVING = {
+    OutcomeSituationChoices.JOB_SEEKING: "seeking",
+    OutcomeSituationChoices.EDUCATION: "learning",
+    **dict.fromkeys(EMPLOYED, "employed"),
+}
+FIELDS = [
+    "pk",
+    "participant_id",
+    "club_id",
+    "region_id",
+    "sex",
+    "status",
+    "applied_on",
+    "started_on",
+    "exit_on",
+    "age_on_entry",
+    "education_level",
+    "labour_market_status",
+    "long_term_unemployed",
+    "minority_or_migrant",
+    "homeless",
+    "disability",
+    "categories",
+    "outcome_situation",
+    "reintegration_achieved",
+]
+FOLLOW_UP_FIELDS = ["enrollment_id", "months_after", "checked_on", "situation", "enrollment__sex"]
+
+
+def age_band(age):
+    for low, high in AGE_BANDS:
+        if age is not None and low <= age <= high:
+            return f"{low}–{high}" if high < 150 else f"{low}+"
+    return UNKNOWN
+
+
+def age_band_labels():
+    return [f"{low}–{high}" if high < 150 else f"{low}+" for low, high in AGE_BANDS]
+
+
+# --- one person -------------------------------------------------------------------------------------------
+
+
+def active_in(row, period):
+    return (
+        row["status"] in PARTICIPATING_STATUSES
+        and row["started_on"] is not None
+        and row["started_on"] <= period.end
+        and (row["exit_on"] is None or row["exit_on"] >= period.start)
+    )
+
+
+def eu_characteristics(row):
+    """The ESF+ entry characteristics a person who joined has, as measure names."""
+    age = row["age_on_entry"]
+    found = ["joined"]
+    found += [f"age:{label}" for low, high, label in ESF_AGE if age is not None and low <= age <= high]
+    if row["education_level"] in ESF_EDUCATION:
+        found.append(f"isced:{ESF_EDUCATION[row['education_level']]}")
+    status = row["labour_market_status"]
+    if status in (U.UNEMPLOYED_REGISTERED, U.UNEMPLOYED_UNREGISTERED):
+        found.append("unemployed")
+    if row["long_term_unemployed"]:
+        found.append("long_term_unemployed")
+    if status == U.INACTIVE:
+        found.append("inactive")
+    if status == U.EMPLOYED:
+        found.append("employed")
+    for name in ("minority_or_migrant", "homeless", "disability"):
+        if row[name] == "yes":
+            found.append(name)
+    if "refused" in (row["minority_or_migrant"], row["homeless"], row["disability"]):
+        found.append("refused")
+    return found
+
+
+def measures(rows, follow_ups, period):
+    """The measures one person counts for in the period, from their enrollment rows and follow-ups in a scope."""
+    start, end = period.start, period.end
+    found = set()
+    active = [r for r in rows if active_in(r, period)]
+    if active:
+        first = min(active, key=lambda r: (r["started_on"], r["pk"]))
+        found |= {
+            "active",
+            f"sex:{first['sex']}",
+            f"age:{age_band(first['age_on_entry'])}",
+            f"education:{first['education_level'] or UNKNOWN}",
+            f"labour:{first['labour_market_status'] or UNKNOWN}",
+        }
+        found |= {f"category:{code}" for r in active for code in r["categories"]}
+    if any(start <= r["applied_on"] <= end for r in rows):
+        found.add("enrolled")
+    joined = [r for r in rows if r["started_on"] is not None and start <= r["started_on"] <= end]
+    if joined:
+        first = min(joined, key=lambda r: (r["started_on"], r["pk"]))
+        found |= {f"eu:{first['sex']}:{name}" for name in eu_characteristics(first)}
+    for r in rows:
+        if r["exit_on"] is None or not start <= r["exit_on"] <= end:
+            continue
+        if r["status"] == EnrollmentStatusChoices.COMPLETED:
+            found.add("completed")
+        elif r["status"] == EnrollmentStatusChoices.DROPPED_OUT:
+            found.add("dropped_out")
+        situation = r["outcome_situation"]
+        if situation in ON_LEAVING:
+            found.add(f"eu:{r['sex']}:on_leaving:{ON_LEAVING[situation]}")
+        if situation:
+            found.add(f"leaving:{situation}")
+            if r["reintegration_achieved"]:
+                found.add("reintegration")
+            if situation in EMPLOYED:
+                found |= {"employed", "employed_after"}
+    for follow_up in follow_ups:
+        if not start <= follow_up["checked_on"] <= end:
+            continue
+        situation = follow_up["situation"]
+        if situation in EMPLOYED:
+            found.add("employed_after")
+        if follow_up["months_after"] == 6:
+            found.add(f"after_6_months:{situation}")
+            if situation in EMPLOYED:
+                found.add(f"eu:{follow_up['enrollment__sex']}:employed_6_months")
+    return found
+
+
+def period_of(kind, day):
+    if kind == "month":
+        start = day.replace(day=1)
+        months = 1
+    elif kind == "quarter":
+        start = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        months = 3
+    else:
+        return Period.year(day.year)
+    following = start.month + months
+    end = datetime.date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
+    return Period(start, end)
+
+
+def calendar_kind(period):
+    """The kind of calendar period this is exactly, or None."""
+    for kind in KINDS:
+        if period_of(kind, period.start) == period:
+            return kind
+    return None
+
+
+def contributions(rows, follow_ups):
+    """{(scope, kind, start, open, measure): 1} for one person's enrollment rows and follow-ups."""
+    by_enrollment = defaultdict(list)
+    for follow_up in follow_ups:
+        by_enrollment[follow_up["enrollment_id"]].append(follow_up)
+    scoped = defaultdict(list)
+    for row in rows:
+        for scope in ("N", f"R{row['region_id']}", f"C{row['club_id']}"):
+            scoped[scope].append(row)
+    found = {}
+    computed = {}
+    for scope, own in scoped.items():
+        pks = tuple(r["pk"] for r in own)
+        if pks not in computed:  # most people have the same rows in their club, region and the country
+            computed[pks] = list(person_periods(own, [fu for r in own for fu in by_enrollment[r["pk"]]]))
+        for key in computed[pks]:
+            found[(scope, *key)] = 1
+    return found
+
+
+def person_periods(rows, follow_ups):
+    dates = [d for r in rows for d in (r["applied_on"], r["started_on"], r["exit_on"]) if d is not None]
+    dates += [fu["checked_on"] for fu in follow_ups]
+    first, last = min(dates), max(dates)
+    still_active = any(
+        r["status"] in PARTICIPATING_STATUSES and r["started_on"] is not None and r["exit_on"] is None for r in rows
+    )
+    for kind in KINDS:
+        period = period_of(kind, first)
+        while period.start <= last:
+            for measure in measures(rows, follow_ups, period):
+                yield kind, period.start, False, measure
+            period = period_of(kind, period.end + datetime.timedelta(days=1))
+        if still_active:  # the same from here on
+            for measure in measures(rows, follow_ups, period):
+                yield kind, period.start, True, measure
+    # From 1 January to any day: what a person counts for only grows with the day, and changes on their dates.
+    for year in range(first.year, last.year + 1):
+        begin = datetime.date(year, 1, 1)
+        counted = set()
+        for day in sorted({begin, *[d for d in dates if d.year == year]}):
+            for measure in measures(rows, follow_ups, Period(begin, day)) - counted:
+                yield "to_date", day, False, measure
+                counted.add(measure)
+
+
+def people_rows(enrollments, period=None):
+    """{person: ([enrollment row dicts], [follow-up dicts])} of the given EnrollmentFigures, or of those of
+    them that may count in the period."""
+    follow_ups = FollowUpFigures.objects.filter(enrollment__in=enrollments)
+    if period:
+        follow_ups = follow_ups.filter(checked_on__range=(period.start, period.end))
+        enrollments = enrollments.filter(
+            Q(applied_on__lte=period.end, exit_on__isnull=True)
+            | Q(applied_on__lte=period.end, exit_on__gte=period.start)
+            | Q(pk__in=follow_ups.values("enrollment"))
+        )
+    people = defaultdict(lambda: ([], []))
+    for values in enrollments.values_list(*FIELDS):
+        row = dict(zip(FIELDS, values, strict=True))
+        people[row["participant_id"]][0].append(row)
+    for values in follow_ups.values_list(*FOLLOW_UP_FIELDS, "enrollment__participant_id"):
+        people[values[-1]][1].append(dict(zip(FOLLOW_UP_FIELDS, values, strict=False)))
+    return people
+
+
+def counted(people):
+    """The summed contributions of {person: (rows, follow-ups)}."""
+    total = Counter()
+    for rows, follow_ups in people.values():
+        if rows:
+            total.update(contributions(rows, follow_ups))
+    return total
+
+
+# --- the stored counts --------------------------------------------------------------------------------------
+
+
+def apply(difference):
+    """Add a Counter of contributions to the stored counts, in the caller's transaction."""
+    changes = sorted((key, n) for key, n in difference.items() if n)
+    if not changes:
+        return
+    table = PeriodCount._meta.db_table
+    with connection.cursor() as cursor:
+        for i in range(0, len(changes), 500):
+            batch = changes[i : i + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (scope, kind, start, open, measure, n) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+                + f" ON CONFLICT (scope, kind, start, open, measure) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for key, n in batch for value in (*key, n)],
+            )
+    PeriodCount.objects.filter(n=0).filter(scope__in={key[0] for key, _n in changes}).delete()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: the key of their stored counts (None where there is none) and their summaries."""
+
+    key: str | None
+    enrollments: object
+
+    @classmethod
+    def of_regions(cls, regions):
+        regions = {region.pk for region in regions}
+        enrollments = EnrollmentFigures.objects.filter(region__in=regions)
+        if len(regions) == Region.objects.count():
+            return cls("N", enrollments)
+        return cls(f"R{min(regions)}" if len(regions) == 1 else None, enrollments)
+
+    @classmethod
+    def of_clubs(cls, clubs):
+        clubs = list(clubs)
+        return cls(f"C{clubs[0].pk}" if len(clubs) == 1 else None, EnrollmentFigures.objects.filter(club__in=clubs))
+
+
+def stored_kind(period):
+    """The stored counts that give this period's: its own as a calendar period, or those of the month, quarter
+    or year it begins when no record has a date between its end and that one's (a year to date, say), or
+    those of the days from 1 January; else None."""
+    for kind in KINDS:
+        calendar = period_of(kind, period.start)
+        if calendar.start != period.start or calendar.end < period.end:
+            continue
+        if calendar.end == period.end:
+            return kind, calendar
+        later = (period.end + datetime.timedelta(days=1), calendar.end)
+        dated = (
+            EnrollmentFigures.objects.filter(
+                Q(applied_on__range=later) | Q(started_on__range=later) | Q(exit_on__range=later)
+            ).exists()
+            or FollowUpFigures.objects.filter(checked_on__range=later).exists()
+        )
+        if not dated:
+            return kind, calendar
+    if (period.start.month, period.start.day) == (1, 1) and period.end.year == period.start.year:
+        return "to_date", period
+    return None
+
+
+def counts(scopes, periods):
+    """{(scope key, period): Counter(measure: people)} for Scope objects and periods, read from the stored
+    counts where the scope and period have them (one query for each kind of period), else counted from
+    the scope's summaries."""
+    result = {}
+    stored = defaultdict(list)
+    for period in periods:
+        found = stored_kind(period)
+        for scope in scopes:
+            if found and scope.key:
+                kind, calendar = found
+                stored[kind].append((scope.key, period, calendar))
+            else:
+                total = Counter()
+                for rows, follow_ups in people_rows(scope.enrollments, period).values():
+                    total.update(measures(rows, follow_ups, period))
+                result[(scope.key, period)] = total
+    for kind, wanted in stored.items():
+        keys = {key for key, _period, _calendar in wanted}
+        if kind == "to_date":  # the days up to its end, and those counted in every year from theirs on
+            for key, period, calendar in wanted:
+                which = Q(kind=kind, start__range=(calendar.start, calendar.end)) | Q(
+                    kind="year", open=True, start__lte=calendar.start
+                )
+                rows = PeriodCount.objects.filter(which, scope=key).values("measure").annotate(total=Sum("n"))
+                result[(key, period)] = Counter({row["measure"]: row["total"] for row in rows.order_by()})
+            continue
+        starts = {calendar.start for _key, _period, calendar in wanted}
+        rows = PeriodCount.objects.filter(scope__in=keys, kind=kind).filter(
+            Q(open=False, start__in=starts) | Q(open=True, start__lte=max(starts))
+        )
+        own, since = defaultdict(Counter), defaultdict(list)
+        for key, start, is_open, measure, n in rows.values_list("scope", "start", "open", "measure", "n"):
+            if is_open:
+                since[key].append((start, measure, n))
+            else:
+                own[(key, start)][measure] += n
+        for key, period, calendar in wanted:
+            total = Counter(own[(key, calendar.start)])
+            for start, measure, n in since[key]:
+                if start <= calendar.start:
+                    total[measure] += n
+            result[(key, period)] = total
+    return result
