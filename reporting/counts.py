@@ -7,14 +7,17 @@ its scope, so a person is counted once however many enrollments, clubs or region
 characteristics are those of their earliest enrollment that counts (see `reporting.figures`).
 
 Counts. For months, quarters and years `PeriodCount` keeps those sums per scope (the whole country,
-a region, a club), so a report of a calendar period reads a few dozen rows whatever the size of the
-history; for the days from 1 January to any day ("to_date") it keeps, per day, those who begin to
-count on that day, so such a period (a year to date, and the same days a year earlier) sums one row
-per measure and day. A person's contributions are keyed (scope, kind, start, open, measure). Up to the last date
-on their records they are written per period; after it nothing changes for them but that their open
-stays (started, not left) keep them active, so one row marked `open` at the first period after that
-date stands for every period from there on: a count is the period's own rows plus the open rows
-that began at or before it. Nothing has to be written when a new month begins.
+a region; a club for years, which its annual report reads), so a report of a calendar period reads a
+few dozen rows whatever the size of the history. For the days from 1 January to any day ("to_date")
+it keeps, per day, those who begin to count on that day, so such a period (a year to date, and the
+same days a year earlier) sums one row per measure and day. Records to put right ("quality") are
+kept, per check, from the day each becomes one, so a count for any day is a sum too.
+
+A person's contributions are keyed (scope, kind, start, open, measure). Up to the last date on their
+records they are written per period; after it nothing changes for them but that their open stays
+(started, not left) keep them active, so one row marked `open` at the first period after that date
+stands for every period from there on: a count is the period's own rows plus the open rows that
+began at or before it. Nothing has to be written when a new month begins.
 
 Maintenance is by difference, in the writer's transaction: `reporting.summaries` computes the
 contributions of the people whose enrollments a write touched before and after it and adds the
@@ -37,8 +40,11 @@ from participants.models import PARTICIPATING_STATUSES
 
 from .models import EnrollmentFigures, FollowUpFigures, PeriodCount
 from .periods import Period
+from .quality import problems
 
 KINDS = ("month", "quarter", "year")
+# The kinds of period stored for each kind of scope: a club's other periods are counted from its few rows.
+STORED = {"N": {*KINDS, "to_date", "quality"}, "R": {*KINDS, "to_date", "quality"}, "C": {"year", "quality"}}
 AGE_BANDS = [(18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 150)]
 ESF_AGE = [(0, 17, "<18"), (18, 29, "18–29"), (30, 54, "30–54"), (55, 150, "55+")]
 ESF_EDUCATION = {
@@ -204,7 +210,8 @@ def calendar_kind(period):
 
 
 def contributions(rows, follow_ups):
-    """{(scope, kind, start, open, measure): 1} for one person's enrollment rows and follow-ups."""
+    """The keys (scope, kind, start, open, measure) of the counts one person adds one to, from their enrollment
+    rows and follow-ups: each once, but for the records to put right, one per record."""
     by_enrollment = defaultdict(list)
     for follow_up in follow_ups:
         by_enrollment[follow_up["enrollment_id"]].append(follow_up)
@@ -212,14 +219,13 @@ def contributions(rows, follow_ups):
     for row in rows:
         for scope in ("N", f"R{row['region_id']}", f"C{row['club_id']}"):
             scoped[scope].append(row)
-    found = {}
+    found = []
     computed = {}
     for scope, own in scoped.items():
         pks = tuple(r["pk"] for r in own)
         if pks not in computed:  # most people have the same rows in their club, region and the country
             computed[pks] = list(person_periods(own, [fu for r in own for fu in by_enrollment[r["pk"]]]))
-        for key in computed[pks]:
-            found[(scope, *key)] = 1
+        found += [(scope, *key) for key in computed[pks] if key[0] in STORED[scope[0]]]
     return found
 
 
@@ -239,6 +245,11 @@ def person_periods(rows, follow_ups):
         if still_active:  # the same from here on
             for measure in measures(rows, follow_ups, period):
                 yield kind, period.start, True, measure
+    # Records to put right (not people): each from the day it is one, so a count for any day is a sum.
+    for row in rows:
+        own = [fu for fu in follow_ups if fu["enrollment_id"] == row["pk"]]
+        for code, day in problems(row, own):
+            yield "quality", day, False, f"quality:{code}"
     # From 1 January to any day: what a person counts for only grows with the day, and changes on their dates.
     for year in range(first.year, last.year + 1):
         begin = datetime.date(year, 1, 1)
@@ -315,6 +326,10 @@ class Scope:
         return cls(f"R{min(regions)}" if len(regions) == 1 else None, enrollments)
 
     @classmethod
+    def of_region(cls, region):
+        return cls(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region))
+
+    @classmethod
     def of_clubs(cls, clubs):
         clubs = list(clubs)
         return cls(f"C{clubs[0].pk}" if len(clubs) == 1 else None, EnrollmentFigures.objects.filter(club__in=clubs))
@@ -353,7 +368,7 @@ def counts(scopes, periods):
     for period in periods:
         found = stored_kind(period)
         for scope in scopes:
-            if found and scope.key:
+            if found and scope.key and found[0] in STORED[scope.key[0]]:
                 kind, calendar = found
                 stored[kind].append((scope.key, period, calendar))
             else:

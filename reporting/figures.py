@@ -180,7 +180,7 @@ def activity_tables(where, periods):
 def region_report(region, period, compared):
     """Every table of the region report: the period beside the one it is compared with."""
     periods = [period, compared]
-    scope = Scope(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region))
+    scope = Scope.of_region(region)
     found = counts([scope], periods)
     counted = [found[(scope.key, p)] for p in periods]
     clubs = dict(Club.objects.filter(region=region).values("status").annotate(n=Count("pk")).values_list("status", "n"))
@@ -405,7 +405,7 @@ def national_figures(regions, period):
         figures[row["region"]]["active_clubs"] = row["n"]
     everyone = Scope.of_regions(regions)
     if stored_kind(period) and everyone.key:
-        each = [Scope(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region)) for region in regions]
+        each = [Scope.of_region(region) for region in regions]
         found = counts([*each, everyone], [period])
         for region, scope in zip(regions, each, strict=True):
             figures[region.pk].update({m: found[(scope.key, period)][name] for m, name in PEOPLE.items()})

@@ -11,7 +11,7 @@ suppressed as every report is.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from participants.choices import EligibilityCategoryCodeChoices, EnrollmentStatu
 from participants.models import Enrollment, FollowUp, Outcome
 from participants.worklist import FOLLOW_UP_AFTER_DAYS
 
-from .models import EnrollmentFigures, FollowUpFigures
+from .models import EnrollmentFigures, FollowUpFigures, PeriodCount
 
 LEFT = [EnrollmentStatusChoices.COMPLETED, EnrollmentStatusChoices.DROPPED_OUT]
 NOT_LEFT = [EnrollmentStatusChoices.CANDIDATE, EnrollmentStatusChoices.QUALIFIED, EnrollmentStatusChoices.ACTIVE]
@@ -68,6 +68,51 @@ CONDITIONS = {
     ),
 }
 
+
+def _follow_up_due_since(row, follow_ups):
+    if not row["outcome_situation"] or row["exit_on"] is None:
+        return None
+    done = {fu["months_after"] for fu in follow_ups}
+    due = [
+        row["exit_on"] + datetime.timedelta(days=days)
+        for months, days in FOLLOW_UP_AFTER_DAYS.items()
+        if months not in done
+    ]
+    return min(due, default=None)
+
+
+# The same conditions on one enrollment's summary row and its follow-ups (`reporting.counts`): the day from
+# which the record is to be put right, or None. Only the follow-up becomes due; the others are so at once.
+ALWAYS = datetime.date.min
+SINCE = {
+    "disability_missing": lambda row, _fus: (
+        ALWAYS
+        if EligibilityCategoryCodeChoices.DISABILITY in row["categories"]
+        and row["disability"] != YesNoRefusedChoices.YES
+        else None
+    ),
+    "exit_without_outcome": lambda row, _fus: (
+        ALWAYS if row["status"] in LEFT and not row["outcome_situation"] else None
+    ),
+    "outcome_while_staying": lambda row, _fus: (
+        ALWAYS if row["status"] in NOT_LEFT and row["outcome_situation"] else None
+    ),
+    "follow_up_missing": _follow_up_due_since,
+    "eu_fields_blank": lambda row, _fus: (
+        ALWAYS
+        if row["started_on"] is not None
+        and row["status"] != EnrollmentStatusChoices.TRANSFERRED
+        and any(row[name] == "" for name in EU_FIELDS)
+        else None
+    ),
+}
+
+
+def problems(row, follow_ups):
+    """[(check code, the day from which it is a problem)] of one enrollment's summary row."""
+    return [(code, day) for code, since in SINCE.items() if (day := since(row, follow_ups)) is not None]
+
+
 CHECKS = [
     Check(
         "disability_missing",
@@ -86,19 +131,28 @@ def checks_for(user):
     return [check for check in CHECKS if check.applies_to(user)]
 
 
-def counts(summaries, checks, today, by):
-    """{value of `by` (e.g. "club"): [number of records per check]} over some enrollments' summaries
-    (`EnrollmentFigures`), in one query."""
-    measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
-    grouped = summaries.order_by().values(by).annotate(**measures)
-    return {row[by]: [row[check.code] for check in checks] for row in grouped}
-
-
-def totals(summaries, checks, today):
-    """[number of records per check] over some enrollments' summaries, in one query."""
-    measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
-    found = summaries.aggregate(**measures)
-    return [found[check.code] for check in checks]
+def counts(scopes, checks, today):
+    """{scope key: [number of records per check]} over the enrollments of Scope objects: from the stored
+    counts of those that have them (one query), else counted over their summaries."""
+    found = {}
+    stored = [scope.key for scope in scopes if scope.key]
+    rows = (
+        PeriodCount.objects.filter(scope__in=stored, kind="quality", start__lte=today)
+        .values_list("scope", "measure")
+        .annotate(Sum("n"))
+        .order_by()
+    )
+    by_scope = {key: {} for key in stored}
+    for key, measure, n in rows:
+        by_scope[key][measure] = n
+    for scope in scopes:
+        if scope.key:
+            found[scope.key] = [by_scope[scope.key].get(f"quality:{check.code}", 0) for check in checks]
+        else:
+            measures = {check.code: Count("pk", filter=check.condition(today)) for check in checks}
+            totals = scope.enrollments.aggregate(**measures)
+            found[scope.key] = [totals[check.code] for check in checks]
+    return found
 
 
 def fix_link(user, check, enrollment):

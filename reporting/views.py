@@ -22,7 +22,6 @@ from . import esf, figures, quality
 from .counts import Scope
 from .exports import csv_response, sheet_response, xlsx_response
 from .forms import FIRST_YEAR, LAST_YEAR, ComparisonForm, PeriodForm, YearForm, errors_of
-from .models import EnrollmentFigures
 from .periods import Period, months_back
 from .tables import Table, legend, suppress
 
@@ -115,12 +114,12 @@ def dashboard_tables(regions, period, national):
     monthly trend of the last 12 months, and the records to put right today over the whole scope."""
     today = timezone.localdate()
     months = months_back(today, 12)
-    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
+    scope = Scope.of_regions(regions)
     with replica_reads():
         values, totals = figures.national_figures(regions, period)
         table = figures.national_table(regions, values, totals, national)
-        trend = figures.monthly_trend(Scope.of_regions(regions), months)
-        problems = quality.totals(summaries, quality.CHECKS, today)
+        trend = figures.monthly_trend(scope, months)
+        problems = quality.counts([scope], quality.CHECKS, today)[scope.key]
     to_put_right = Table(
         _("Records to put right"),
         [_("records")],
@@ -313,15 +312,15 @@ def data_quality(request):
         if region is None:
             raise Http404
         regions = [region]
-    summaries = EnrollmentFigures.objects.filter(club__region__in=regions)
     by_region = len(regions) > 1
     if by_region:
         places = regions
-        found = quality.counts(summaries, checks, today, "club__region")
+        scopes = [Scope.of_region(place) for place in places]
     else:
         places = list(Club.objects.filter(region=regions[0]).order_by(Polish("name")))
-        found = quality.counts(summaries, checks, today, "club")
-    rows = [(str(place), found.get(place.pk, [0] * len(checks))) for place in places]
+        scopes = [Scope.of_clubs([place]) for place in places]
+    found = quality.counts(scopes, checks, today)
+    rows = [(str(place), found[scope.key]) for place, scope in zip(places, scopes, strict=True)]
     rows.append((_("Total"), [sum(values[i] for _label, values in rows) for i in range(len(checks))]))
     table = Table(
         _("Records to put right, by region") if by_region else _("Records to put right, by club"),
