@@ -31,7 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from networks.models import Region
 from participants.choices import EnrollmentLabourMarketStatusChoices as U
@@ -359,10 +360,72 @@ def stored_kind(period):
     return None
 
 
-def counts(scopes, periods):
+def counted_by_days(enrollments, period):
+    """Every measure of a scope's people in a period of any days, counted from their enrollment summaries."""
+    total = Counter()
+    for rows, follow_ups in people_rows(enrollments, period).values():
+        total.update(measures(rows, follow_ups, period))
+    return total
+
+
+ENTRY_FACTS = [
+    "sex",
+    "age_on_entry",
+    "education_level",
+    "labour_market_status",
+    "long_term_unemployed",
+    "minority_or_migrant",
+    "homeless",
+    "disability",
+]
+
+
+def eu_counted_by_days(enrollments, period):
+    """The ESF+ measures ("eu:…") of a scope's people in a period of any days, counted by the database: those
+    who joined grouped by the facts of their first stay begun in the period, each group then named by
+    `eu_characteristics()`, as `measures()` names one person."""
+    inside = (period.start, period.end)
+    total = Counter()
+    first = (
+        enrollments.filter(started_on__range=inside)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("participant")], order_by=[F("started_on").asc(), F("pk").asc()])
+        )
+        .filter(rank=1)
+    )
+    facts = EnrollmentFigures.objects.filter(pk__in=first.values("pk")).values(*ENTRY_FACTS).annotate(n=Count("pk"))
+    for row in facts.order_by():
+        for name in eu_characteristics(row):
+            total[f"eu:{row['sex']}:{name}"] += row["n"]
+    groups = Case(
+        *[When(outcome_situation=situation, then=Value(group)) for situation, group in ON_LEAVING.items()],
+        default=Value(""),
+    )
+    leaving = (
+        enrollments.filter(exit_on__range=inside)
+        .annotate(group=groups)
+        .exclude(group="")
+        .values("sex", "group")
+        .annotate(n=Count("participant", distinct=True))
+    )
+    for row in leaving.order_by():
+        total[f"eu:{row['sex']}:on_leaving:{row['group']}"] += row["n"]
+    later = (
+        FollowUpFigures.objects.filter(
+            enrollment__in=enrollments, months_after=6, checked_on__range=inside, situation__in=EMPLOYED
+        )
+        .values("enrollment__sex")
+        .annotate(n=Count("enrollment__participant", distinct=True))
+    )
+    for row in later.order_by():
+        total[f"eu:{row['enrollment__sex']}:employed_6_months"] += row["n"]
+    return total
+
+
+def counts(scopes, periods, by_days=counted_by_days):
     """{(scope key, period): Counter(measure: people)} for Scope objects and periods, read from the stored
     counts where the scope and period have them (one query for each kind of period), else counted from
-    the scope's summaries."""
+    the scope's summaries by `by_days`."""
     result = {}
     stored = defaultdict(list)
     for period in periods:
@@ -372,10 +435,7 @@ def counts(scopes, periods):
                 kind, calendar = found
                 stored[kind].append((scope.key, period, calendar))
             else:
-                total = Counter()
-                for rows, follow_ups in people_rows(scope.enrollments, period).values():
-                    total.update(measures(rows, follow_ups, period))
-                result[(scope.key, period)] = total
+                result[(scope.key, period)] = by_days(scope.enrollments, period)
     for kind, wanted in stored.items():
         keys = {key for key, _period, _calendar in wanted}
         if kind == "to_date":  # the days up to its end, and those counted in every year from theirs on

@@ -32,7 +32,17 @@ from participants.models import PARTICIPATING_STATUSES
 from stakeholders.choices import OrganizationStakeholderTypeChoices
 from stakeholders.models import Membership
 
-from .counts import EMPLOYED, ESF_AGE, UNKNOWN, Scope, age_band_labels, counts, period_of, stored_kind
+from .counts import (
+    EMPLOYED,
+    ESF_AGE,
+    UNKNOWN,
+    Scope,
+    age_band_labels,
+    counts,
+    eu_counted_by_days,
+    period_of,
+    stored_kind,
+)
 from .coverage import Health, coverage, health, local_networks, working_networks
 from .models import ActivityFigures, ActivityMonth, EnrollmentFigures
 from .periods import Period
@@ -368,7 +378,7 @@ def eu_row_label(measure, label):
 
 def eu_indicators(scope, period):
     """The common output and result indicators of the ESF+ for people who joined in the period, by sex."""
-    c = counts([scope], [period])[(scope.key, period)]
+    c = counts([scope], [period], by_days=eu_counted_by_days)[(scope.key, period)]
     sexes = ParticipantSexChoices.values
     rows = []
     for measure, label in EU_ROWS:
