@@ -305,7 +305,7 @@ def apply(difference):
             cursor.execute(
                 f"INSERT INTO {table} (scope, kind, start, open, measure, n) VALUES "
                 + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
-                + f" ON CONFLICT (scope, kind, start, open, measure) DO UPDATE SET n = {table}.n + excluded.n",
+                + f" ON CONFLICT (scope, kind, open, start, measure) DO UPDATE SET n = {table}.n + excluded.n",
                 [value for key, n in batch for value in (*key, n)],
             )
     PeriodCount.objects.filter(n=0).filter(scope__in={key[0] for key, _n in changes}).delete()
@@ -313,27 +313,32 @@ def apply(difference):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose figures: the key of their stored counts (None where there is none) and their summaries."""
+    """Whose figures: the key of their stored counts (None where there is none) and which enrollment
+    summaries are theirs (a Q)."""
 
     key: str | None
-    enrollments: object
+    where: Q
+
+    @property
+    def enrollments(self):
+        return EnrollmentFigures.objects.filter(self.where)
 
     @classmethod
     def of_regions(cls, regions):
         regions = {region.pk for region in regions}
-        enrollments = EnrollmentFigures.objects.filter(region__in=regions)
+        where = Q(region__in=regions)
         if len(regions) == Region.objects.count():
-            return cls("N", enrollments)
-        return cls(f"R{min(regions)}" if len(regions) == 1 else None, enrollments)
+            return cls("N", where)
+        return cls(f"R{min(regions)}" if len(regions) == 1 else None, where)
 
     @classmethod
     def of_region(cls, region):
-        return cls(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region))
+        return cls(f"R{region.pk}", Q(region=region.pk))
 
     @classmethod
     def of_clubs(cls, clubs):
-        clubs = list(clubs)
-        return cls(f"C{clubs[0].pk}" if len(clubs) == 1 else None, EnrollmentFigures.objects.filter(club__in=clubs))
+        clubs = [club.pk for club in clubs]
+        return cls(f"C{clubs[0]}" if len(clubs) == 1 else None, Q(club__in=clubs))
 
 
 def stored_kind(period):
@@ -446,20 +451,20 @@ def counts(scopes, periods, by_days=counted_by_days):
                 rows = PeriodCount.objects.filter(which, scope=key).values("measure").annotate(total=Sum("n"))
                 result[(key, period)] = Counter({row["measure"]: row["total"] for row in rows.order_by()})
             continue
-        starts = {calendar.start for _key, _period, calendar in wanted}
-        rows = PeriodCount.objects.filter(scope__in=keys, kind=kind).filter(
-            Q(open=False, start__in=starts) | Q(open=True, start__lte=max(starts))
+        starts = sorted({calendar.start for _key, _period, calendar in wanted})
+        own = defaultdict(Counter)
+        explicit = PeriodCount.objects.filter(scope__in=keys, kind=kind, open=False, start__in=starts)
+        for key, start, measure, n in explicit.values_list("scope", "start", "measure", "n"):
+            own[(key, start)][measure] = n
+        since = (
+            PeriodCount.objects.filter(scope__in=keys, kind=kind, open=True, start__lte=starts[-1])
+            .values("scope", "measure")
+            .annotate(**{f"s{i}": Sum("n", filter=Q(start__lte=start)) for i, start in enumerate(starts)})
+            .order_by()
         )
-        own, since = defaultdict(Counter), defaultdict(list)
-        for key, start, is_open, measure, n in rows.values_list("scope", "start", "open", "measure", "n"):
-            if is_open:
-                since[key].append((start, measure, n))
-            else:
-                own[(key, start)][measure] += n
+        for row in since:
+            for i, start in enumerate(starts):
+                own[(row["scope"], start)][row["measure"]] += row[f"s{i}"] or 0
         for key, period, calendar in wanted:
-            total = Counter(own[(key, calendar.start)])
-            for start, measure, n in since[key]:
-                if start <= calendar.start:
-                    total[measure] += n
-            result[(key, period)] = total
+            result[(key, period)] = own[(key, calendar.start)]
     return result

@@ -44,7 +44,7 @@ from .counts import (
     stored_kind,
 )
 from .coverage import Health, coverage, health, local_networks, working_networks
-from .models import ActivityFigures, ActivityMonth, EnrollmentFigures
+from .models import ActivityFigures, ActivityMonth
 from .periods import Period
 from .tables import Table
 
@@ -128,13 +128,10 @@ def activity_sums(where, period, by):
     first = period.start if period.start.day == 1 else period_of("month", period.start).end + DAY
     last_month = period_of("month", period.end)
     last = period.end if last_month.end == period.end else last_month.start - DAY
+    sums = {"n": Sum("activities"), "h": Sum("hours"), "r": Sum("attendance_recorded"), "p": Sum("attendance_present")}
     parts = []
     if first <= last:
-        parts.append(
-            ActivityMonth.objects.filter(where, start__range=(first, last)).annotate(
-                n=Sum("activities"), h=Sum("hours"), r=Sum("attendance_recorded"), p=Sum("attendance_present")
-            )
-        )
+        parts.append(ActivityMonth.objects.filter(where, start__range=(first, last)).values(*by).annotate(**sums))
         days = [(period.start, first - DAY), (last + DAY, period.end)]
     else:
         days = [(period.start, period.end)]
@@ -143,11 +140,12 @@ def activity_sums(where, period, by):
         parts.append(
             ActivityFigures.objects.filter(where)
             .filter(reduce(operator.or_, days))
+            .values(*by)
             .annotate(n=Count("pk"), h=Sum("hours"), r=Sum("attendance_recorded"), p=Sum("attendance_present"))
         )
     totals = defaultdict(lambda: dict.fromkeys(["activities", "hours", "recorded", "present"], 0))
     for part in parts:
-        for row in part.values(*by, "n", "h", "r", "p").order_by():
+        for row in part.order_by():
             total = totals[tuple(row[name] for name in by)]
             for name, value in zip(total, (row["n"], row["h"], row["r"], row["p"]), strict=True):
                 total[name] += value or 0
@@ -256,7 +254,7 @@ def annual_club_report(clubs, year):
         .order_by()
     }
     activities = {club: total for (club,), total in activity_sums(Q(club__in=clubs), period, ["club"]).items()}
-    scopes = [Scope(f"C{club.pk}", EnrollmentFigures.objects.filter(club=club)) for club in clubs]
+    scopes = [Scope.of_clubs([club]) for club in clubs]
     found = counts(scopes, [period])
     codes = EligibilityCategoryCodeChoices.values
     work_rows, people_rows = [], []
@@ -406,14 +404,15 @@ MEASURES = {
 PEOPLE = {"active_people": "active", "completed": "completed", "employed": "employed"}
 
 
-def national_figures(regions, period):
-    """{region pk: {measure: value}} and national totals (people counted once nationally)."""
+def national_figures(regions, period, everyone=None):
+    """{region pk: {measure: value}} and national totals (people counted once nationally); `everyone` is
+    the Scope of all the regions given, if the caller has it."""
     regions = list(regions)
     figures = {region.pk: dict.fromkeys(MEASURES, 0) for region in regions}
     clubs = Club.objects.filter(region__in=regions, status=ClubStatusChoices.ACTIVE)
     for row in clubs.values("region").annotate(n=Count("pk")).order_by():
         figures[row["region"]]["active_clubs"] = row["n"]
-    everyone = Scope.of_regions(regions)
+    everyone = everyone or Scope.of_regions(regions)
     if stored_kind(period) and everyone.key:
         each = [Scope.of_region(region) for region in regions]
         found = counts([*each, everyone], [period])

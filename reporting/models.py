@@ -284,8 +284,9 @@ class PeriodCount(models.Model):
     class Meta:
         verbose_name = _("period count")
         verbose_name_plural = _("period counts")
+        # The rows a report sums lie side by side in the index: those of a scope and kind, open or not, by start.
         constraints = [
-            models.UniqueConstraint(fields=["scope", "kind", "start", "open", "measure"], name="figures_count_unique")
+            models.UniqueConstraint(fields=["scope", "kind", "open", "start", "measure"], name="figures_count_unique")
         ]
 
     def __str__(self):

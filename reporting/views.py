@@ -116,7 +116,7 @@ def dashboard_tables(regions, period, national):
     months = months_back(today, 12)
     scope = Scope.of_regions(regions)
     with replica_reads():
-        values, totals = figures.national_figures(regions, period)
+        values, totals = figures.national_figures(regions, period, scope)
         table = figures.national_table(regions, values, totals, national)
         trend = figures.monthly_trend(scope, months)
         problems = quality.counts([scope], quality.CHECKS, today)[scope.key]

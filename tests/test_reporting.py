@@ -17,7 +17,6 @@ from ksr_portal.models import UserScope
 from participants.choices import EligibilityCategoryCodeChoices, EnrollmentStatusChoices
 from reporting import figures
 from reporting.counts import Scope
-from reporting.models import EnrollmentFigures
 from reporting.periods import Period
 from reporting.tables import Table, legend, suppress
 
@@ -243,7 +242,7 @@ def test_region_report_compares_with_a_year_earlier_unless_asked(client, region)
 
 
 def test_eu_indicators_by_sex(region):
-    table = figures.eu_indicators(Scope(f"R{region.pk}", EnrollmentFigures.objects.filter(region=region)), PERIOD)[0]
+    table = figures.eu_indicators(Scope.of_region(region), PERIOD)[0]
     rows = {label: values for label, values in table.rows}
     joined = table.rows[0][1]
     assert joined == [1, 2, 0, 3]  # joined in the period: Anna; Jan (second club), Piotr

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'period count',
                 'verbose_name_plural': 'period counts',
-                'constraints': [models.UniqueConstraint(fields=('scope', 'kind', 'start', 'open', 'measure'), name='figures_count_unique')],
+                'constraints': [models.UniqueConstraint(fields=('scope', 'kind', 'open', 'start', 'measure'), name='figures_count_unique')],
             },
         ),
         migrations.CreateModel(
