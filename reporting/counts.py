@@ -31,8 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 
 from networks.models import Region
 from participants.choices import EnrollmentLabourMarketStatusChoices as U
@@ -391,14 +390,11 @@ def eu_counted_by_days(enrollments, period):
     `eu_characteristics()`, as `measures()` names one person."""
     inside = (period.start, period.end)
     total = Counter()
-    first = (
-        enrollments.filter(started_on__range=inside)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("participant")], order_by=[F("started_on").asc(), F("pk").asc()])
-        )
-        .filter(rank=1)
+    earlier = enrollments.filter(participant=OuterRef("participant"), started_on__range=inside).filter(
+        Q(started_on__lt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__lt=OuterRef("pk"))
     )
-    facts = EnrollmentFigures.objects.filter(pk__in=first.values("pk")).values(*ENTRY_FACTS).annotate(n=Count("pk"))
+    first = enrollments.filter(started_on__range=inside).exclude(Exists(earlier))
+    facts = first.values(*ENTRY_FACTS).annotate(n=Count("pk"))
     for row in facts.order_by():
         for name in eu_characteristics(row):
             total[f"eu:{row['sex']}:{name}"] += row["n"]
