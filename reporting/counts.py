@@ -137,8 +137,9 @@ def eu_characteristics(row):
     return found
 
 
-def measures(rows, follow_ups, period):
-    """The measures one person counts for in the period, from their enrollment rows and follow-ups in a scope."""
+def measures(rows, follow_ups, period, eu=True):
+    """The measures one person counts for in the period, from their enrollment rows and follow-ups in a scope
+    (without those of the EU indicators, "eu:…", if told)."""
     start, end = period.start, period.end
     found = set()
     active = [r for r in rows if active_in(r, period)]
@@ -154,7 +155,7 @@ def measures(rows, follow_ups, period):
         found |= {f"category:{code}" for r in active for code in r["categories"]}
     if any(start <= r["applied_on"] <= end for r in rows):
         found.add("enrolled")
-    joined = [r for r in rows if r["started_on"] is not None and start <= r["started_on"] <= end]
+    joined = [r for r in rows if eu and r["started_on"] is not None and start <= r["started_on"] <= end]
     if joined:
         first = min(joined, key=lambda r: (r["started_on"], r["pk"]))
         found |= {f"eu:{first['sex']}:{name}" for name in eu_characteristics(first)}
@@ -166,7 +167,7 @@ def measures(rows, follow_ups, period):
         elif r["status"] == EnrollmentStatusChoices.DROPPED_OUT:
             found.add("dropped_out")
         situation = r["outcome_situation"]
-        if situation in ON_LEAVING:
+        if eu and situation in ON_LEAVING:
             found.add(f"eu:{r['sex']}:on_leaving:{ON_LEAVING[situation]}")
         if situation:
             found.add(f"leaving:{situation}")
@@ -182,7 +183,7 @@ def measures(rows, follow_ups, period):
             found.add("employed_after")
         if follow_up["months_after"] == 6:
             found.add(f"after_6_months:{situation}")
-            if situation in EMPLOYED:
+            if eu and situation in EMPLOYED:
                 found.add(f"eu:{follow_up['enrollment__sex']}:employed_6_months")
     return found
 
@@ -364,12 +365,15 @@ def stored_kind(period):
     return None
 
 
-def counted_by_days(enrollments, period):
-    """Every measure of a scope's people in a period of any days, counted from their enrollment summaries."""
-    total = Counter()
-    for rows, follow_ups in people_rows(enrollments, period).values():
-        total.update(measures(rows, follow_ups, period))
-    return total
+def counted_by_days(enrollments, periods, eu=True):
+    """{period: Counter(measure: people)} of a scope's people in periods of any days, counted from their
+    enrollment summaries, read once for all the periods (without the EU indicators' measures, if told)."""
+    totals = {period: Counter() for period in periods}
+    days = Period(min(p.start for p in periods), max(p.end for p in periods))
+    for rows, follow_ups in people_rows(enrollments, days).values():
+        for period, total in totals.items():
+            total.update(measures(rows, follow_ups, period, eu))
+    return totals
 
 
 ENTRY_FACTS = [
@@ -384,10 +388,15 @@ ENTRY_FACTS = [
 ]
 
 
-def eu_counted_by_days(enrollments, period):
-    """The ESF+ measures ("eu:…") of a scope's people in a period of any days, counted by the database: those
-    who joined grouped by the facts of their first stay begun in the period, each group then named by
-    `eu_characteristics()`, as `measures()` names one person."""
+def eu_counted_by_days(enrollments, periods):
+    """{period: Counter(measure: people)} of the ESF+ measures ("eu:…") of a scope's people in periods of any
+    days, counted by the database."""
+    return {period: eu_counted_in(enrollments, period) for period in periods}
+
+
+def eu_counted_in(enrollments, period):
+    """Those who joined grouped by the facts of their first stay begun in the period, each group then named by
+    `eu_characteristics()` as `measures()` names one person, and those who left or were followed up."""
     inside = (period.start, period.end)
     total = Counter()
     earlier = enrollments.filter(participant=OuterRef("participant"), started_on__range=inside).filter(
@@ -428,7 +437,7 @@ def counts(scopes, periods, by_days=counted_by_days):
     counts where the scope and period have them (one query for each kind of period), else counted from
     the scope's summaries by `by_days`."""
     result = {}
-    stored = defaultdict(list)
+    stored, by_scope = defaultdict(list), defaultdict(list)
     for period in periods:
         found = stored_kind(period)
         for scope in scopes:
@@ -436,7 +445,10 @@ def counts(scopes, periods, by_days=counted_by_days):
                 kind, calendar = found
                 stored[kind].append((scope.key, period, calendar))
             else:
-                result[(scope.key, period)] = by_days(scope.enrollments, period)
+                by_scope[scope].append(period)
+    for scope, days in by_scope.items():
+        for period, total in by_days(scope.enrollments, days).items():
+            result[(scope.key, period)] = total
     for kind, wanted in stored.items():
         keys = {key for key, _period, _calendar in wanted}
         if kind == "to_date":  # the days up to its end, and those counted in every year from theirs on

@@ -9,7 +9,7 @@ characteristics at entry are taken from their earliest enrollment that counts.
 import datetime
 import operator
 from collections import defaultdict
-from functools import reduce
+from functools import partial, reduce
 
 from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
@@ -38,6 +38,7 @@ from .counts import (
     UNKNOWN,
     Scope,
     age_band_labels,
+    counted_by_days,
     counts,
     eu_counted_by_days,
     period_of,
@@ -189,7 +190,7 @@ def region_report(region, period, compared):
     """Every table of the region report: the period beside the one it is compared with."""
     periods = [period, compared]
     scope = Scope.of_region(region)
-    found = counts([scope], periods)
+    found = counts([scope], periods, by_days=partial(counted_by_days, eu=False))
     counted = [found[(scope.key, p)] for p in periods]
     clubs = dict(Club.objects.filter(region=region).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     meetings = (
