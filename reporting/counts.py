@@ -21,7 +21,7 @@ began at or before it. Nothing has to be written when a new month begins.
 
 Maintenance is by difference, in the writer's transaction: `reporting.summaries` computes the
 contributions of the people whose enrollments a write touched before and after it and adds the
-difference (`apply()`, an upsert that adds), so a rolled-back write changes nothing and two writers
+difference (an upsert that adds), so a rolled-back write changes nothing and two writers
 add their own differences; the people's enrollments are locked first, so two writes of one person
 take turns. Periods given by days are counted with the same `measures()` over the scope's rows.
 """
@@ -30,7 +30,6 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 
 from networks.models import Region
@@ -291,24 +290,6 @@ def counted(people):
 
 
 # --- the stored counts --------------------------------------------------------------------------------------
-
-
-def apply(difference):
-    """Add a Counter of contributions to the stored counts, in the caller's transaction."""
-    changes = sorted((key, n) for key, n in difference.items() if n)
-    if not changes:
-        return
-    table = PeriodCount._meta.db_table
-    with connection.cursor() as cursor:
-        for i in range(0, len(changes), 500):
-            batch = changes[i : i + 500]
-            cursor.execute(
-                f"INSERT INTO {table} (scope, kind, start, open, measure, n) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
-                + f" ON CONFLICT (scope, kind, open, start, measure) DO UPDATE SET n = {table}.n + excluded.n",
-                [value for key, n in batch for value in (*key, n)],
-            )
-    PeriodCount.objects.filter(n=0).filter(scope__in={key[0] for key, _n in changes}).delete()
 
 
 @dataclass(frozen=True)

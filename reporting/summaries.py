@@ -150,7 +150,7 @@ def refresh_enrollments(pks, counting=True):
     if counting:
         difference = counts.counted(counts.people_rows(stored))
         difference.subtract(before)
-        counts.apply(difference)
+        add_to_counts(difference)
 
 
 @transaction.atomic(savepoint=False)
@@ -190,25 +190,38 @@ def month_sums(rows):
 
 
 def add_to_months(difference):
-    """Add differences of month sums to the stored ones (an upsert that adds), in the caller's transaction."""
+    """Add differences of month sums to the stored ones, in the caller's transaction."""
     changes = sorted((key, values) for key, values in difference.items() if any(values))
-    if not changes:
-        return
-    table = ActivityMonth._meta.db_table
+    add_up(ActivityMonth, ["club_id", "start", "pillar_id", "provider_type"], MONTH_SUMS, changes)
+    ActivityMonth.objects.filter(activities=0, club__in={key[0] for key, _values in changes}).delete()
+
+
+def add_to_counts(difference):
+    """Add a Counter of contributions to the stored counts, in the caller's transaction."""
+    changes = sorted((key, (n,)) for key, n in difference.items() if n)
+    add_up(PeriodCount, ["scope", "kind", "start", "open", "measure"], ["n"], changes)
+    PeriodCount.objects.filter(n=0).filter(scope__in={key[0] for key, _n in changes}).delete()
+
+
+def add_up(model, keys, sums, changes):
+    """Add [(key values, values)] to a table of sums keyed by the columns `keys`: an upsert that adds, so
+    concurrent writers each add their own difference."""
+    table = model._meta.db_table
+    columns = [*keys, *sums]
+    row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for i in range(0, len(changes), 500):
             batch = changes[i : i + 500]
             cursor.execute(
-                f"INSERT INTO {table} (club_id, start, pillar_id, provider_type, {', '.join(MONTH_SUMS)}) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-                + " ON CONFLICT (club_id, start, pillar_id, provider_type) DO UPDATE SET "
-                + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MONTH_SUMS),
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(batch))}"
+                f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+                + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in sums),
                 [value for key, values in batch for value in (*key, *values)],
             )
-    ActivityMonth.objects.filter(activities=0, club__in={key[0] for key, _values in changes}).delete()
 
 
-def rebuild_months():
+def rebuild_months(ActivityFigures=ActivityFigures, ActivityMonth=ActivityMonth):  # noqa: N803 (models)
+    """Every month's sums from the activity summaries (of the models given: a migration gives its own)."""
     ActivityMonth.objects.all().delete()
     months = (
         ActivityFigures.objects.annotate(month=TruncMonth("held_on"))

@@ -4,10 +4,10 @@ from collections import Counter
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import OuterRef, Subquery
 
 from reporting.counts import FIELDS, FOLLOW_UP_FIELDS, contributions
+from reporting.summaries import rebuild_months
 
 
 def fill(apps, schema_editor):
@@ -34,30 +34,7 @@ def fill(apps, schema_editor):
         ),
         batch_size=5_000,
     )
-    ActivityFigures = apps.get_model("reporting", "ActivityFigures")
-    ActivityMonth = apps.get_model("reporting", "ActivityMonth")
-    months = (
-        ActivityFigures.objects.annotate(month=TruncMonth("held_on"))
-        .values_list("club", "month", "pillar", "provider_type")
-        .annotate(Count("pk"), Sum("hours"), Sum("attendance_recorded"), Sum("attendance_present"))
-        .order_by()
-    )
-    ActivityMonth.objects.bulk_create(
-        (
-            ActivityMonth(
-                club_id=club,
-                start=month,
-                pillar_id=pillar,
-                provider_type=provider_type,
-                activities=n,
-                hours=hours,
-                attendance_recorded=recorded,
-                attendance_present=present,
-            )
-            for club, month, pillar, provider_type, n, hours, recorded, present in months
-        ),
-        batch_size=5_000,
-    )
+    rebuild_months(apps.get_model("reporting", "ActivityFigures"), apps.get_model("reporting", "ActivityMonth"))
 
 
 class Migration(migrations.Migration):
