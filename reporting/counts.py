@@ -22,8 +22,8 @@ began at or before it. Nothing has to be written when a new month begins.
 Maintenance is by difference, in the writer's transaction: `reporting.summaries` computes the
 contributions of the people whose enrollments a write touched before and after it and adds the
 difference (an upsert that adds), so a rolled-back write changes nothing and two writers
-add their own differences; the people's enrollments are locked first, so two writes of one person
-take turns. Periods given by days are counted with the same `measures()` over the scope's rows.
+add their own differences; the people are locked first, so two writes of one person take turns.
+Periods given by days are counted with the same `measures()` over the scope's rows.
 """
 
 import datetime

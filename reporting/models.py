@@ -15,7 +15,9 @@ class EnrollmentFigures(models.Model):
     enrollment = models.OneToOneField(
         verbose_name=_("enrollment"),
         to="participants.Enrollment",
-        on_delete=models.CASCADE,
+        # Left for the refresh after a deletion to remove, which first subtracts the row from the counts.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         primary_key=True,
         related_name="+",
     )
@@ -98,7 +100,7 @@ class EnrollmentFigures(models.Model):
     )
 
     class Meta:
-        ordering = ["enrollment"]
+        ordering = ["enrollment_id"]  # the column: by the relation, it would join the base table
         verbose_name = _("enrollment figures")
         verbose_name_plural = _("enrollment figures")
         indexes = [
@@ -118,7 +120,9 @@ class FollowUpFigures(models.Model):
     follow_up = models.OneToOneField(
         verbose_name=_("follow-up"),
         to="participants.FollowUp",
-        on_delete=models.CASCADE,
+        # Left for the refresh after a deletion to remove, which first subtracts the row from the counts.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         primary_key=True,
         related_name="+",
     )
@@ -140,7 +144,7 @@ class FollowUpFigures(models.Model):
     )
 
     class Meta:
-        ordering = ["follow_up"]
+        ordering = ["follow_up_id"]
         verbose_name = _("follow-up figures")
         verbose_name_plural = _("follow-up figures")
         indexes = [models.Index(fields=["checked_on"], name="figures_follow_up_checked_idx")]
@@ -155,7 +159,9 @@ class ActivityFigures(models.Model):
     activity = models.OneToOneField(
         verbose_name=_("activity"),
         to="clubs.Activity",
-        on_delete=models.CASCADE,
+        # Left for the refresh after a deletion to remove, which first subtracts the row from the counts.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         primary_key=True,
         related_name="+",
     )
@@ -191,7 +197,7 @@ class ActivityFigures(models.Model):
     )
 
     class Meta:
-        ordering = ["activity"]
+        ordering = ["activity_id"]
         verbose_name = _("activity figures")
         verbose_name_plural = _("activity figures")
         indexes = [

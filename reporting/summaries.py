@@ -15,7 +15,7 @@ Maintenance. A write refreshes the summary rows of what it touched, inside the w
 transaction: a rolled-back write rolls back its summary too, and a committed one is counted at
 commit. Model signals cover saves, deletions and the categories; writes in bulk announce themselves
 with `ksr_portal.changes.bulk_written`. A refresh recomputes the rows from the base tables after
-locking the base rows it reads (`FOR NO KEY UPDATE` on the enrollments, all of each person's, or the
+locking what it reads (`FOR NO KEY UPDATE` on the people whose enrollments it recomputes, or on the
 activities, which leaves rows that only point at them free to be written), so two concurrent writers
 of the same rows take turns and the later one counts the earlier one's committed change. The totals
 change by the difference between the rows before and after, added in one upsert, so concurrent
@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from clubs.models import Activity, Club, Service
 from ksr_portal.changes import bulk_write
@@ -129,16 +129,19 @@ def activity_rows(activities):
 def refresh_enrollments(pks, counting=True):
     """Recompute the summary rows of these enrollments (deleting those of enrollments gone) and, unless told
     not to, add the difference this makes to the people's counts: all of each person's enrollments are
-    then recomputed and locked, since whether they count in a period depends on all of them."""
+    then recomputed, with the person locked, since whether they count in a period depends on all of them.
+    (Told not to, as by `rebuild()`, it locks the enrollments themselves.)"""
     pks = set(pks)
     if not pks:
         return
     if counting:
         people = set(Enrollment.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
         people |= set(EnrollmentFigures.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
+        lock_people(people)
         pks |= set(Enrollment.objects.filter(participant__in=people).values_list("pk", flat=True))
     enrollments = Enrollment.objects.filter(pk__in=pks)
-    list(enrollments.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+    if not counting:
+        list(enrollments.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     if counting:
         stored = EnrollmentFigures.objects.filter(participant__in=people)
         before = counts.counted(counts.people_rows(stored))
@@ -193,14 +196,16 @@ def add_to_months(difference):
     """Add differences of month sums to the stored ones, in the caller's transaction."""
     changes = sorted((key, values) for key, values in difference.items() if any(values))
     add_up(ActivityMonth, ["club_id", "start", "pillar_id", "provider_type"], MONTH_SUMS, changes)
-    ActivityMonth.objects.filter(activities=0, club__in={key[0] for key, _values in changes}).delete()
+    emptied = {key[0] for key, values in changes if values[0] < 0}  # a month that may have lost its last
+    if emptied:
+        ActivityMonth.objects.filter(activities=0, club__in=emptied).delete()
 
 
 def add_to_counts(difference):
-    """Add a Counter of contributions to the stored counts, in the caller's transaction."""
+    """Add a Counter of contributions to the stored counts, in the caller's transaction. A count that comes
+    down to 0 stays, as 0 (the next rebuild drops it)."""
     changes = sorted((key, (n,)) for key, n in difference.items() if n)
     add_up(PeriodCount, ["scope", "kind", "start", "open", "measure"], ["n"], changes)
-    PeriodCount.objects.filter(n=0).filter(scope__in={key[0] for key, _n in changes}).delete()
 
 
 def add_up(model, keys, sums, changes):
@@ -245,6 +250,14 @@ def rebuild_months(ActivityFigures=ActivityFigures, ActivityMonth=ActivityMonth)
         ),
         batch_size=5_000,
     )
+
+
+def lock_people(pks):
+    """Lock these people's rows, in order, until the transaction ends: their refreshes take turns, and the
+    later one reads what the earlier committed. Only the person is locked, not their other stays: a writer
+    already holds the row lock of the stay it changed, and two writers of one person's two stays, each
+    waiting for the other's, would deadlock."""
+    list(Participant.objects.filter(pk__in=pks).select_for_update(no_key=True).order_by("pk").values_list("pk"))
 
 
 def enrollments_of(participants):
@@ -470,6 +483,7 @@ def connect_signals():
         post_delete.connect(handler, sender=model, dispatch_uid=f"figures-delete-{model._meta.label}")
     for model in PARENTS:
         pre_save.connect(child_saving, sender=model, dispatch_uid=f"figures-before-{model._meta.label}")
+        pre_delete.connect(child_saving, sender=model, dispatch_uid=f"figures-before-delete-{model._meta.label}")
         post_save.connect(child_written, sender=model, dispatch_uid=f"figures-save-{model._meta.label}")
         post_delete.connect(child_written, sender=model, dispatch_uid=f"figures-delete-{model._meta.label}")
     m2m_changed.connect(

@@ -22,7 +22,7 @@ from participants.models import Attendance, Enrollment
 from participants.resources import ParticipantResource
 from reporting import figures, quality
 from reporting.counts import Scope, counts, eu_counted_by_days
-from reporting.models import ActivityFigures, EnrollmentFigures, FollowUpFigures, PeriodCount
+from reporting.models import ActivityFigures, ActivityMonth, EnrollmentFigures, FollowUpFigures, PeriodCount
 from reporting.periods import Period, months_back
 from reporting.summaries import differences
 from stakeholders.registry import merge
@@ -335,32 +335,38 @@ def test_two_sheets_saved_at_once_are_both_counted():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
 def test_two_stays_of_one_person_and_a_stay_of_another_written_at_once_are_each_counted_once():
-    """Two clubs change one person's two stays at once, and a third person joins meanwhile: each write adds its
-    own difference to the same counts, and the person's, computed over both stays, is not counted twice."""
+    """Two clubs end one person's two stays at once, each transition holding its own stay's row, and a third
+    person joins meanwhile: neither waits for the other's stay (no deadlock), each write adds its own
+    difference to the same counts, and the person, counted over both stays, is not counted twice."""
     first_club, second_club = f.ClubFactory(), f.ClubFactory()
     person = f.ParticipantFactory()
     stays = [enroll_active(first_club, participant=person), enroll_active(second_club, participant=person)]
-    started, errors = threading.Event(), []
+    both_hold_their_stay, errors = threading.Barrier(2, timeout=10), []
 
-    def write(action, wait_before_commit):
+    def end(stay, on):
         try:
             with transaction.atomic():
-                action()
-                started.set()
-                time.sleep(wait_before_commit)
+                Enrollment.objects.select_for_update().get(pk=stay.pk)
+                both_hold_their_stay.wait()
+                stay.drop_out(on, "own_decision")
+                time.sleep(0.3)  # the other refresh comes meanwhile
         except Exception as error:  # noqa: BLE001 (reported by the test below)
             errors.append(error)
         finally:
             connection.close()
 
+    def join():
+        try:
+            enroll_active(second_club)
+        finally:
+            connection.close()
+
     threads = [
-        threading.Thread(target=write, args=(lambda: stays[0].drop_out(D(2026, 2, 10), "own_decision"), 0.5)),
-        threading.Thread(target=write, args=(lambda: stays[1].drop_out(D(2026, 2, 20), "own_decision"), 0)),
-        threading.Thread(target=write, args=(lambda: enroll_active(second_club), 0)),
+        threading.Thread(target=end, args=(stays[0], D(2026, 2, 10))),
+        threading.Thread(target=end, args=(stays[1], D(2026, 2, 20))),
+        threading.Thread(target=join),
     ]
-    threads[0].start()
-    started.wait(10)
-    for thread in threads[1:]:
+    for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
@@ -385,6 +391,35 @@ def test_an_import_of_participants_is_counted(two_regions):
     row = EnrollmentFigures.objects.get(club=club)
     assert row.applied_on == D(2026, 1, 2) and row.sex == "female"
     assert differences() == []
+
+
+def test_deleting_a_stay_an_outcome_a_follow_up_or_an_activity_takes_it_out_of_the_counts(two_regions):
+    """The summaries of a deleted row outlive it until its refresh, which subtracts them from the counts."""
+    kielce, _katowice = two_regions
+    club = kielce.clubs.get()
+
+    def stored():
+        return {
+            (row.scope, row.kind, row.start, row.open, row.measure): row.n for row in PeriodCount.objects.exclude(n=0)
+        }, list(ActivityMonth.objects.order_by("pk").values())
+
+    empty = stored()
+    enrollment = enroll_active(club)
+    enrollment.drop_out(D(2026, 2, 27), "own_decision")
+    outcome = f.OutcomeFactory(enrollment=enrollment, recorded_on=D(2026, 2, 27))
+    f.FollowUpFactory(outcome=outcome, months_after=3, checked_on=D(2026, 5, 28))
+    f.FollowUpFactory(outcome=outcome, months_after=6, checked_on=D(2026, 8, 28)).delete()
+    assert differences() == []
+    outcome.delete()
+    assert differences() == []
+    activity = f.ActivityFactory(club=club, held_on=D(2026, 3, 17))
+    staying = club.enrollments.exclude(pk=enrollment.pk).get()
+    Attendance.record_sheet(activity, [staying], {staying.pk: "present"})
+    assert stored() != empty
+    activity.delete()
+    enrollment.delete()
+    assert differences() == []
+    assert stored() == empty
 
 
 def test_anonymisation_keeps_the_figures(two_regions):

@@ -229,7 +229,7 @@ def test_a_group_of_thirty_is_recorded_on_one_screen_in_few_queries(client, club
         page = client.get(url)
     assert len(page.context["rows"]) == 30
     data = {f"status-{e.pk}": PRESENT for e in members} | {f"status-{members[0].pk}": ABSENT}
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):  # 2 of them keep the month's sums of the club's activities
         response = client.post(url, data)
     assert response.status_code == 302
     assert Attendance.objects.filter(activity=activity, status=PRESENT).count() == 29
