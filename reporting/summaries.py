@@ -19,7 +19,9 @@ locking what it reads (`FOR NO KEY UPDATE` on the people whose enrollments it re
 activities, which leaves rows that only point at them free to be written), so two concurrent writers
 of the same rows take turns and the later one counts the earlier one's committed change. The totals
 change by the difference between the rows before and after, added in one upsert, so concurrent
-writers of other people or activities add to the same totals without losing each other's change.
+writers of other people or activities add to the same totals without losing each other's change;
+writers of people wait for each other's commit on the totals they share (the country's count of a
+month, say), writers of attendance only on their own club's month.
 Rows of other enrollments and activities, so of other regions, are never touched.
 
 `rebuild()` recomputes every row in batches, each locked like a refresh, then every total with the
