@@ -188,6 +188,7 @@ def measures(rows, follow_ups, period, eu=True):
 
 
 def period_of(kind, day):
+    """The month, quarter or year (`kind`) the day is in."""
     if kind == "month":
         start = day.replace(day=1)
         months = 1
@@ -199,14 +200,6 @@ def period_of(kind, day):
     following = start.month + months
     end = datetime.date(start.year + (following - 1) // 12, (following - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
     return Period(start, end)
-
-
-def calendar_kind(period):
-    """The kind of calendar period this is exactly, or None."""
-    for kind in KINDS:
-        if period_of(kind, period.start) == period:
-            return kind
-    return None
 
 
 def contributions(rows, follow_ups):
@@ -230,6 +223,7 @@ def contributions(rows, follow_ups):
 
 
 def person_periods(rows, follow_ups):
+    """(kind, start, open, measure) of every count one person's rows in one scope add one to."""
     dates = [d for r in rows for d in (r["applied_on"], r["started_on"], r["exit_on"]) if d is not None]
     dates += [fu["checked_on"] for fu in follow_ups]
     first, last = min(dates), max(dates)
