@@ -105,6 +105,7 @@ NAMES = {
     "reporting.activityfigures": Name(PLURAL),
     "reporting.activitymonth": Name(PLURAL),  # zajęcia miesiąca
     "reporting.periodcount": Name(FEMININE, pgettext_lazy("accusative", "period count")),
+    "reporting.counthorizon": Name(MASCULINE),  # miesiąc
     "participants.casenote": Name(FEMININE, pgettext_lazy("accusative", "case note")),
     "participants.casedocument": Name(MASCULINE),
     "participants.digestoptout": Name(FEMININE, pgettext_lazy("accusative", "opt-out of the morning digest")),

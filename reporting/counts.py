@@ -17,7 +17,9 @@ A person's contributions are keyed (scope, kind, start, open, measure). Up to th
 records they are written per period; after it nothing changes for them but that their open stays
 (started, not left) keep them active, so one row marked `open` at the first period after that date
 stands for every period from there on: a count is the period's own rows plus the open rows that
-began at or before it. Nothing has to be written when a new month begins.
+began at or before it. Once a month the counts are brought forward (`brought_forward`): the open rows of
+periods up to the current one are added into those periods' own rows and move to the next period, so a
+report of any past or current period reads its own few rows whatever the length of the history.
 
 Maintenance is by difference, in the writer's transaction: `reporting.summaries` computes the
 contributions of the people whose enrollments a write touched before and after it and adds the
@@ -220,6 +222,35 @@ def contributions(rows, follow_ups):
             computed[pks] = list(person_periods(own, [fu for r in own for fu in by_enrollment[r["pk"]]]))
         found += [(scope, *key) for key in computed[pks] if key[0] in STORED[scope[0]]]
     return found
+
+
+def brought_forward(total, month):
+    """A Counter of contributions as stored once the counts are brought forward to `month` (a first day, or
+    None for not at all): an open count of a period up to the one that day is in is added to that period's
+    own count and to each later one's up to it (a year's also to the days from its 1 January), and moves to
+    the period after. A report reads the same either way; it only reads fewer rows."""
+    if month is None:
+        return total
+    result, moving = Counter(), defaultdict(lambda: defaultdict(Counter))
+    for key, n in total.items():
+        scope, kind, start, is_open, measure = key
+        if is_open and start <= month:
+            moving[kind][start][(scope, measure)] += n
+        else:
+            result[key] += n
+    for kind, by_start in moving.items():
+        running = Counter()
+        period = period_of(kind, min(by_start))
+        while period.start <= month:
+            running.update(by_start.get(period.start, {}))
+            for (scope, measure), n in running.items():
+                result[(scope, kind, period.start, False, measure)] += n
+                if kind == "year" and "to_date" in STORED[scope[0]]:
+                    result[(scope, "to_date", period.start, False, measure)] += n
+            period = period_of(kind, period.end + datetime.timedelta(days=1))
+        for (scope, measure), n in running.items():
+            result[(scope, kind, period.start, True, measure)] += n
+    return result
 
 
 def person_periods(rows, follow_ups):

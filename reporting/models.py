@@ -297,3 +297,18 @@ class PeriodCount(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.kind} {self.start} {self.measure}"
+
+
+class CountHorizon(models.Model):
+    """The month the stored counts are brought forward to (`reporting.counts.brought_forward`): one row."""
+
+    month = models.DateField(
+        verbose_name=_("brought forward to"),
+    )
+
+    class Meta:
+        verbose_name = _("month the counts are brought forward to")
+        verbose_name_plural = _("months the counts are brought forward to")
+
+    def __str__(self):
+        return str(self.month)

@@ -22,7 +22,9 @@ change by the difference between the rows before and after, added in one upsert,
 writers of other people or activities add to the same totals without losing each other's change;
 writers of people wait for each other's commit on the totals they share (the country's count of a
 month, say), writers of attendance only on their own club's month.
-Rows of other enrollments and activities, so of other regions, are never touched.
+Rows of other enrollments and activities, so of other regions, are never touched. The first writer
+of each month brings the counts forward to it (`bring_forward`, see `reporting.counts`); writers hold
+the month they counted with (shared) until they commit, so it waits for them and they for it.
 
 `rebuild()` recomputes every row in batches, each locked like a refresh, then every total with the
 totals' tables locked; `differences()` compares the stored rows and totals with a fresh computation
@@ -36,6 +38,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
 
 from clubs.models import Activity, Club, Service
 from ksr_portal.changes import bulk_write
@@ -44,7 +47,7 @@ from participants.models import Attendance, Enrollment, FollowUp, Outcome, Parti
 from stakeholders.models import Organization
 
 from . import counts
-from .models import ActivityFigures, ActivityMonth, EnrollmentFigures, FollowUpFigures, PeriodCount
+from .models import ActivityFigures, ActivityMonth, CountHorizon, EnrollmentFigures, FollowUpFigures, PeriodCount
 
 BATCH = 2_000
 MONTH_SUMS = ["activities", "hours", "attendance_recorded", "attendance_present"]
@@ -203,11 +206,46 @@ def add_to_months(difference):
         ActivityMonth.objects.filter(activities=0, club__in=emptied).delete()
 
 
-def add_to_counts(difference):
-    """Add a Counter of contributions to the stored counts, in the caller's transaction. A count that comes
-    down to 0 stays, as 0 (the next rebuild drops it)."""
+def add_to_counts(difference, PeriodCount=PeriodCount, month=None):  # noqa: N803 (a model)
+    """Add a Counter of contributions to the stored counts, in the caller's transaction, brought forward as
+    they are (to `month` if given). A count that comes down to 0 stays, as 0 (the next rebuild drops it)."""
+    difference = counts.brought_forward(difference, month or horizon_for_writing())
     changes = sorted((key, (n,)) for key, n in difference.items() if n)
     add_up(PeriodCount, ["scope", "kind", "start", "open", "measure"], ["n"], changes)
+
+
+def this_month():
+    return timezone.localdate().replace(day=1)
+
+
+def horizon_for_writing():
+    """The month the counts are brought forward to, held (shared) until the transaction ends, so that bringing
+    them forward waits for the writers who counted with the month before. The first writer of a new month
+    brings them forward, unless other writers hold the month: then a later one will."""
+    horizon = CountHorizon.objects.first()
+    if horizon and horizon.month < this_month():
+        if CountHorizon.objects.select_for_update(skip_locked=True).filter(pk=horizon.pk).exists():
+            bring_forward(this_month())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT month FROM {CountHorizon._meta.db_table} FOR SHARE")
+            found = cursor.fetchone()
+        return found[0] if found else None
+    return CountHorizon.objects.values_list("month", flat=True).first()
+
+
+def bring_forward(month, PeriodCount=PeriodCount, CountHorizon=CountHorizon):  # noqa: N803 (models: a migration gives its own)
+    """Bring the counts forward to `month` (`reporting.counts.brought_forward`), in the caller's transaction:
+    the open counts of periods up to it move into those periods, so no open count starts at or before it."""
+    horizon = CountHorizon.objects.select_for_update().first() or CountHorizon(month=month)
+    if horizon.pk and horizon.month >= month:
+        return
+    moving = PeriodCount.objects.filter(open=True, start__lte=month)
+    found = Counter({tuple(key): n for *key, n in moving.values_list("scope", "kind", "start", "open", "measure", "n")})
+    moving.delete()
+    add_to_counts(found, PeriodCount, month)
+    horizon.month = month
+    horizon.save()
 
 
 def add_up(model, keys, sums, changes):
@@ -289,7 +327,9 @@ def rebuild(progress=None):
 
 @transaction.atomic
 def rebuild_counts(progress=None):
-    """Recount every stored count from the enrollment summaries; writers wait until it is done."""
+    """Recount every stored count from the enrollment summaries, brought forward to this month; writers wait
+    until it is done."""
+    horizon = CountHorizon.objects.select_for_update().first() or CountHorizon()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {PeriodCount._meta.db_table}, {ActivityMonth._meta.db_table} IN EXCLUSIVE MODE")
@@ -300,6 +340,9 @@ def rebuild_counts(progress=None):
         total.update(counts.contributions(rows, follow_ups))
         if progress and (i % 20_000 == 0 or i == len(people)):
             progress("people counted", i, len(people))
+    horizon.month = this_month()
+    horizon.save()
+    total = +counts.brought_forward(total, horizon.month)
     PeriodCount.objects.all().delete()
     PeriodCount.objects.bulk_create(
         (
@@ -382,7 +425,8 @@ def compare_counts(rows, follow_ups):
     for follow_up in follow_ups:
         person, sex = sexes[follow_up.enrollment_id]
         people[person][1].append({**fields_of(follow_up), "enrollment__sex": sex})
-    fresh = counts.counted(people)
+    month = CountHorizon.objects.values_list("month", flat=True).first()
+    fresh = +counts.brought_forward(counts.counted(people), month)
     stored = Counter()
     for *key, n in PeriodCount.objects.values_list("scope", "kind", "start", "open", "measure", "n"):
         stored[tuple(key)] = n

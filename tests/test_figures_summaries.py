@@ -20,9 +20,16 @@ from participants.anonymisation import anonymise
 from participants.choices import EnrollmentStatusChoices as S
 from participants.models import Attendance, Enrollment
 from participants.resources import ParticipantResource
-from reporting import figures, quality
+from reporting import figures, quality, summaries
 from reporting.counts import Scope, counts, eu_counted_by_days
-from reporting.models import ActivityFigures, ActivityMonth, EnrollmentFigures, FollowUpFigures, PeriodCount
+from reporting.models import (
+    ActivityFigures,
+    ActivityMonth,
+    CountHorizon,
+    EnrollmentFigures,
+    FollowUpFigures,
+    PeriodCount,
+)
 from reporting.periods import Period, months_back
 from reporting.summaries import differences
 from stakeholders.registry import merge
@@ -192,6 +199,39 @@ def test_the_stored_counts_equal_the_counts_of_the_summaries_for_every_calendar_
             assert stored[scope.key] == quality.counts([Scope(None, scope.where)], quality.CHECKS, today)[None]
         found.append(stored["N"])
     assert len({tuple(n) for n in found}) > 1  # a follow-up falls due on some of these days
+
+
+def test_the_counts_read_the_same_whatever_month_they_are_brought_forward_to(monkeypatch):
+    """Bringing the counts forward changes which rows a report reads, never what it reads; after it no open
+    count starts at or before the month, and the first writer of a new month brings them forward."""
+    regions, clubs = random_dataset(5)
+    months = months_back(D(2027, 3, 15), 27)
+    calendar = [*months, Period.year(2025), Period.year(2026), Period.year(2027), Period(D(2026, 4, 1), D(2026, 6, 30))]
+    calendar += [Period(D(2026, 1, 1), end) for end in (D(2026, 1, 1), D(2026, 5, 17), D(2026, 12, 31))]
+    scopes = [Scope.of_regions(regions), *[Scope.of_region(r) for r in regions], *[Scope.of_clubs([c]) for c in clubs]]
+
+    def brought_to(month):
+        monkeypatch.setattr(summaries, "this_month", lambda: month)
+
+    brought_to(D(2024, 1, 1))
+    summaries.rebuild_counts()  # before every date: nothing is brought forward
+    expected = counts(scopes, calendar)
+    assert PeriodCount.objects.filter(open=True, start__lte=D(2026, 12, 1)).exists()
+    for month in (D(2025, 9, 1), D(2026, 1, 1), D(2026, 4, 1), D(2027, 2, 1)):
+        with transaction.atomic():
+            summaries.bring_forward(month)
+        assert counts(scopes, calendar) == expected, month
+        assert not PeriodCount.objects.filter(open=True, start__lte=month).exists()
+        assert differences() == []
+    brought_to(D(2027, 4, 1))
+    enroll_active(clubs[0])
+    assert CountHorizon.objects.get().month == D(2027, 4, 1)
+    assert not PeriodCount.objects.filter(open=True, start__lte=D(2027, 4, 1)).exists()
+    assert differences() == []
+    for scope in scopes:
+        counted = counts([Scope(None, scope.where)], calendar)
+        stored = counts([scope], calendar)
+        assert all(+stored[(scope.key, p)] == +counted[(None, p)] for p in calendar), scope.key
 
 
 # --- writes ---------------------------------------------------------------------------------------------
@@ -374,6 +414,41 @@ def test_two_stays_of_one_person_and_a_stay_of_another_written_at_once_are_each_
     assert differences() == []
     year = counts([Scope("N", Q())], [Period.year(YEAR)])[("N", Period.year(YEAR))]
     assert (year["active"], year["dropped_out"]) == (2, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_two_writers_of_a_new_month_bring_the_counts_forward_once_and_lose_nothing(monkeypatch):
+    """One brings the counts forward while the other waits for it (or the other way round), and each then adds
+    its own difference as the counts now stand."""
+    stays = [enroll_active(f.ClubFactory()) for _i in range(2)]
+    monkeypatch.setattr(summaries, "this_month", lambda: D(2026, 1, 1))
+    summaries.rebuild_counts()
+    assert PeriodCount.objects.filter(open=True, start__lte=D(2026, 6, 1)).exists()
+    monkeypatch.setattr(summaries, "this_month", lambda: D(2026, 6, 1))
+    both_hold_their_stay, errors = threading.Barrier(2, timeout=10), []
+
+    def end(stay, on):
+        try:
+            with transaction.atomic():
+                Enrollment.objects.select_for_update().get(pk=stay.pk)
+                both_hold_their_stay.wait()
+                stay.drop_out(on, "own_decision")
+                time.sleep(0.3)  # the other comes meanwhile
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=end, args=(stay, D(2026, 3, 10))) for stay in stays]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CountHorizon.objects.get().month == D(2026, 6, 1)
+    assert not PeriodCount.objects.filter(open=True, start__lte=D(2026, 6, 1)).exists()
+    assert differences() == []
 
 
 # --- bulk paths -------------------------------------------------------------------------------------------
