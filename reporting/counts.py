@@ -459,7 +459,7 @@ def counts(scopes, periods, by_days=counted_by_days):
         keys = {key for key, _period, _calendar in wanted}
         if kind == "to_date":  # the days up to its end, and those counted in every year from theirs on
             for key, period, calendar in wanted:
-                which = Q(kind=kind, start__range=(calendar.start, calendar.end)) | Q(
+                which = Q(kind=kind, open=False, start__range=(calendar.start, calendar.end)) | Q(
                     kind="year", open=True, start__lte=calendar.start
                 )
                 rows = PeriodCount.objects.filter(which, scope=key).values("measure").annotate(total=Sum("n"))

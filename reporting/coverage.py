@@ -20,7 +20,7 @@ from ksr_portal.collation import Polish
 from networks.choices import NetworkKindChoices
 from networks.models import Network
 from stakeholders.choices import OrganizationStakeholderTypeChoices
-from stakeholders.models import Membership, ServiceOffer
+from stakeholders.models import Membership, Organization, ServiceOffer
 
 TYPES = OrganizationStakeholderTypeChoices.values  # A, B, C
 
@@ -117,6 +117,68 @@ def coverage(networks, today):
 
 
 @dataclass
+class Standing:
+    """What the network lists and the network-health summary read of a local network's coverage: the cells
+    (pillar, stakeholder type) that are not gaps, without who fills them."""
+
+    network: Network
+    mayor_auspices: bool
+    type_c_present: bool
+    covered: set
+    cells: int  # pillars × stakeholder types
+
+    @property
+    def gaps(self):
+        return self.cells - len(self.covered)
+
+    @property
+    def pillars_covered(self):
+        return len({pillar for pillar, _type in self.covered})
+
+    @property
+    def works(self):
+        return self.mayor_auspices and self.type_c_present
+
+
+def standings(networks, today):
+    """{network pk: Standing} for the given local networks, as `coverage()` would give them, from a few queries
+    of values: no model instance per member or offer, whatever their number."""
+    networks = list(networks)
+    members = Membership.objects.filter(current_memberships(today), network__in=networks)
+    of_organization, of_membership = defaultdict(set), defaultdict(set)
+    organizations = Organization.pillars.through.objects.filter(organization__in=members.values("organization"))
+    for organization, pillar in organizations.values_list("organization_id", "pillar_id"):
+        of_organization[organization].add(pillar)
+    agreements = Membership.agreement_pillars.through.objects.filter(membership__in=members)
+    for membership, pillar in agreements.values_list("membership_id", "pillar_id"):
+        of_membership[membership].add(pillar)
+    covered, type_c = defaultdict(set), set()
+    rows = members.values_list("pk", "network_id", "organization_id", "organization__stakeholder_type")
+    for membership, network, organization, stakeholder_type in rows:
+        covered[network] |= {(p, stakeholder_type) for p in of_organization[organization] | of_membership[membership]}
+        if stakeholder_type == OrganizationStakeholderTypeChoices.C:
+            type_c.add(network)
+    offers = (
+        ServiceOffer.objects.filter(network__in=networks, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("network_id", "service__pillar_id", "organization__stakeholder_type")
+    )
+    for network, pillar, stakeholder_type in offers:
+        covered[network].add((pillar, stakeholder_type))
+    cells = Pillar.objects.count() * len(TYPES)
+    return {
+        network.pk: Standing(
+            network=network,
+            mayor_auspices=bool(network.hub_club_id and network.hub_club.under_mayor_auspices),
+            type_c_present=network.pk in type_c,
+            covered=covered[network.pk],
+            cells=cells,
+        )
+        for network in networks
+    }
+
+
+@dataclass
 class Health:
     """How the local networks of one region (or of the country) stand."""
 
@@ -134,7 +196,8 @@ class Health:
 
 
 def health(coverages, today, label_of, members_in=None):
-    """[Health per region] and the national Health, from local networks' coverage and distinct member counts."""
+    """[Health per region] and the national Health, from local networks' Coverage (or Standing) and distinct
+    member counts."""
     regions, total = {}, Health(label="")
     for item in coverages:
         network = item.network

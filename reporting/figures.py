@@ -44,7 +44,7 @@ from .counts import (
     period_of,
     stored_kind,
 )
-from .coverage import Health, coverage, health, local_networks, working_networks
+from .coverage import Health, health, local_networks, standings, working_networks
 from .models import ActivityFigures, ActivityMonth
 from .periods import Period
 from .tables import Table
@@ -200,9 +200,8 @@ def region_report(region, period, compared):
         .order_by(Polish("network__name"))
     )
     networks = local_networks(Network.objects.filter(region=region))
-    per_network = coverage(networks, period.end)
     regions, _total = health(
-        per_network.values(),
+        standings(networks, period.end).values(),
         period.end,
         lambda n: str(region),
         members_in=Membership.objects.filter(network__region=region),

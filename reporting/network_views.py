@@ -13,7 +13,7 @@ from networks.models import Meeting, Network
 from networks.picture import chain_of, picture
 from stakeholders.models import Membership
 
-from .coverage import coverage, health, local_networks
+from .coverage import coverage, health, local_networks, standings
 
 # Agreements ending within this time are listed on the network's page for renewal.
 RENEWAL_WARNING = datetime.timedelta(days=60)
@@ -28,7 +28,7 @@ def network_list(request):
     today = timezone.localdate()
     networks = Network.objects.restrict(request.user)
     locals_ = list(local_networks(networks))
-    per_network = coverage(locals_, today)
+    per_network = standings(locals_, today)
     members = Membership.objects.restrict(request.user).filter(network__in=networks)
     regions, total = health(per_network.values(), today, region_label, members_in=members)
     return render(

@@ -1,6 +1,7 @@
 """Networks and stakeholders: the registry's rules, coverage and health, network pages, the public directory."""
 
 import datetime
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from clubs.models import Pillar
 from ksr_portal import roles
 from ksr_portal.models import UserScope
-from reporting.coverage import coverage, health
+from reporting.coverage import coverage, health, standings
 from stakeholders.models import Membership, Organization, ServiceOffer
 from stakeholders.registry import merge, similar_organizations
 
@@ -86,6 +87,47 @@ def test_the_coverage_matrix_of_a_hand_built_network(lsr):
     }
     assert item.gaps == 12 and item.pillars_covered == 5
     assert item.mayor_auspices and item.type_c_present and item.works
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_standing_of_networks_is_what_their_coverage_matrix_says(lsr, seed):
+    """The lists and the region report read a network's standing without its matrix: the same gaps, pillars
+    and critical conditions, for networks of members with pillars of their own and by agreement, offers
+    current and expired, members gone."""
+    rng = random.Random(seed)
+    every = list(Pillar.objects.all())
+    networks = [lsr]
+    for _i in range(4):
+        network = f.LocalNetworkFactory(
+            region=lsr.region, parent=lsr.parent, hub_club=rng.choice([None, f.ClubFactory(region=lsr.region)])
+        )
+        networks.append(network)
+        for _j in range(rng.randrange(5)):
+            organization = f.OrganizationFactory(
+                region=lsr.region, stakeholder_type=rng.choice("ABC"), pillars=rng.sample(every, rng.randrange(3))
+            )
+            membership = f.MembershipFactory(
+                network=network,
+                organization=organization,
+                joined_on=TODAY - rng.randrange(1, 300) * DAY,
+                left_on=rng.choice([None, TODAY - DAY, TODAY + DAY]),
+            )
+            membership.agreement_pillars.set(rng.sample(every, rng.randrange(2)))
+            if rng.random() < 0.5:
+                f.ServiceOfferFactory(
+                    network=network,
+                    organization=rng.choice(Organization.objects.all()),
+                    service=f.ServiceFactory(pillar=rng.choice(every)),
+                    valid_from=TODAY - 10 * DAY,
+                    valid_until=rng.choice([None, TODAY - DAY, TODAY]),
+                )
+    matrices, found = coverage(networks, TODAY), standings(networks, TODAY)
+    facts = ("mayor_auspices", "type_c_present", "works", "gaps", "pillars_covered")
+    for network in networks:
+        assert [getattr(found[network.pk], name) for name in facts] == [
+            getattr(matrices[network.pk], name) for name in facts
+        ]
+    assert len({found[n.pk].gaps for n in networks}) > 1
 
 
 def test_the_critical_conditions_fail_without_auspices_or_type_c(lsr):
