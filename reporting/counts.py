@@ -138,22 +138,37 @@ def eu_characteristics(row):
     return found
 
 
+def entry_measures(row):
+    """The measures an active person counts for by this enrollment's facts at entry, and its categories'
+    (worked out once per row: `measures()` asks for them in every period)."""
+    found = row.get("_entry")
+    if found is None:
+        found = row["_entry"] = (
+            (
+                f"sex:{row['sex']}",
+                f"age:{age_band(row['age_on_entry'])}",
+                f"education:{row['education_level'] or UNKNOWN}",
+                f"labour:{row['labour_market_status'] or UNKNOWN}",
+            ),
+            [f"category:{code}" for code in row["categories"]],
+        )
+    return found
+
+
 def measures(rows, follow_ups, period, eu=True):
     """The measures one person counts for in the period, from their enrollment rows and follow-ups in a scope
     (without those of the EU indicators, "eu:…", if told)."""
     start, end = period.start, period.end
     found = set()
-    active = [r for r in rows if active_in(r, period)]
-    if active:
-        first = min(active, key=lambda r: (r["started_on"], r["pk"]))
-        found |= {
-            "active",
-            f"sex:{first['sex']}",
-            f"age:{age_band(first['age_on_entry'])}",
-            f"education:{first['education_level'] or UNKNOWN}",
-            f"labour:{first['labour_market_status'] or UNKNOWN}",
-        }
-        found |= {f"category:{code}" for r in active for code in r["categories"]}
+    first = None
+    for r in rows:
+        if active_in(r, period):
+            if first is None or (r["started_on"], r["pk"]) < (first["started_on"], first["pk"]):
+                first = r
+            found.update(entry_measures(r)[1])
+    if first is not None:
+        found.add("active")
+        found.update(entry_measures(first)[0])
     if any(start <= r["applied_on"] <= end for r in rows):
         found.add("enrolled")
     joined = [r for r in rows if eu and r["started_on"] is not None and start <= r["started_on"] <= end]
