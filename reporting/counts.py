@@ -114,6 +114,19 @@ def active_in(row, period):
     )
 
 
+def began(row):
+    """An EnrollmentFigures row of a stay that began (one that may be active)."""
+    return row.status in PARTICIPATING_STATUSES and row.started_on is not None
+
+
+def completed(row):
+    return row.status == EnrollmentStatusChoices.COMPLETED
+
+
+def left_employed(row):
+    return row.outcome_situation in EMPLOYED
+
+
 def eu_characteristics(row):
     """The ESF+ entry characteristics a person who joined has, as measure names."""
     age = row["age_on_entry"]

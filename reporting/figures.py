@@ -404,6 +404,24 @@ MEASURES = {
 PEOPLE = {"active_people": "active", "completed": "completed", "employed": "employed"}
 
 
+def first_rows(period, suffix):
+    """Counts of the enrollment summaries that count a person active, completing and leaving into employment
+    in the period, one row per person: in the country (suffix "") or in each region ("_in_region")."""
+    active = Q(status__in=PARTICIPATING_STATUSES, started_on__lte=period.end) & (
+        Q(exit_on__isnull=True) | Q(exit_on__gte=period.start)
+    )
+    left = Q(exit_on__range=(period.start, period.end))
+
+    def first(name):
+        return Q(**{f"earlier_{name}{suffix}__isnull": True}) | Q(**{f"earlier_{name}{suffix}__lt": period.start})
+
+    return {
+        "active_people": Count("pk", filter=active & first("stays_end")),
+        "completed": Count("pk", filter=left & Q(status=EnrollmentStatusChoices.COMPLETED) & first("completion")),
+        "employed": Count("pk", filter=left & Q(outcome_situation__in=EMPLOYED) & first("employment")),
+    }
+
+
 def national_figures(regions, period, everyone=None):
     """{region pk: {measure: value}} and national totals (people counted once nationally); `everyone` is
     the Scope of all the regions given, if the caller has it."""
@@ -419,19 +437,10 @@ def national_figures(regions, period, everyone=None):
         for region, scope in zip(regions, each, strict=True):
             figures[region.pk].update({m: found[(scope.key, period)][name] for m, name in PEOPLE.items()})
         totals = {m: found[(everyone.key, period)][name] for m, name in PEOPLE.items()}
-    else:  # any days: counted over the enrollment summaries
-        active = Q(status__in=PARTICIPATING_STATUSES, started_on__lte=period.end) & (
-            Q(exit_on__isnull=True) | Q(exit_on__gte=period.start)
-        )
-        left = Q(exit_on__range=(period.start, period.end))
-        people = {
-            "active_people": Count("participant", filter=active, distinct=True),
-            "completed": Count("participant", filter=left & Q(status=EnrollmentStatusChoices.COMPLETED), distinct=True),
-            "employed": Count("participant", filter=left & Q(outcome_situation__in=EMPLOYED), distinct=True),
-        }
-        for row in everyone.enrollments.values("region").annotate(**people).order_by():
+    else:  # any days: the rows that count their person (see `reporting.summaries.earlier`), counted
+        for row in everyone.enrollments.values("region").annotate(**first_rows(period, "_in_region")).order_by():
             figures[row["region"]].update({k: v for k, v in row.items() if k != "region"})
-        totals = everyone.enrollments.aggregate(**people)
+        totals = everyone.enrollments.aggregate(**first_rows(period, ""))
     attendance = [
         total
         for total in activity_sums(Q(club__region__in=regions), period, ["club__region"]).items()

@@ -98,6 +98,32 @@ class EnrollmentFigures(models.Model):
     reintegration_achieved = models.BooleanField(
         verbose_name=_("achieved reintegration effects"),
     )
+    # Whether this row is the one that counts its person in a period of days (`reporting.summaries.earlier`):
+    # in the country, and in the region.
+    earlier_stays_end = models.DateField(
+        verbose_name=_("end of the person's earlier stays"),
+        null=True,
+    )
+    earlier_stays_end_in_region = models.DateField(
+        verbose_name=_("end of the person's earlier stays in the region"),
+        null=True,
+    )
+    earlier_completion = models.DateField(
+        verbose_name=_("the person's previous completion"),
+        null=True,
+    )
+    earlier_completion_in_region = models.DateField(
+        verbose_name=_("the person's previous completion in the region"),
+        null=True,
+    )
+    earlier_employment = models.DateField(
+        verbose_name=_("the person's previous leaving into employment"),
+        null=True,
+    )
+    earlier_employment_in_region = models.DateField(
+        verbose_name=_("the person's previous leaving into employment in the region"),
+        null=True,
+    )
 
     class Meta:
         ordering = ["enrollment_id"]  # the column: by the relation, it would join the base table

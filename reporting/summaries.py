@@ -31,6 +31,7 @@ totals' tables locked; `differences()` compares the stored rows and totals with 
 (`manage.py rebuild_figures [--check]`).
 """
 
+import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -94,6 +95,7 @@ def enrollment_rows(enrollments):
             "outcome__social_reintegration_achieved", "outcome__vocational_reintegration_achieved",
         )
     ]  # fmt: skip
+    earlier(rows)
     follow_ups = [
         FollowUpFigures(follow_up_id=pk, enrollment_id=enrollment_id, months_after=months, checked_on=on, situation=s)
         for pk, enrollment_id, months, on, s in FollowUp.objects.filter(outcome__enrollment__in=enrollments)
@@ -101,6 +103,31 @@ def enrollment_rows(enrollments):
         .values_list("pk", "outcome__enrollment", "months_after", "checked_on", "situation")
     ]
     return rows, follow_ups
+
+
+def earlier(rows):
+    """Set on each of these EnrollmentFigures (all of each person's) what makes one row per person count them
+    in a period of days, so that those counts are plain counts of rows, in the country and in each region:
+
+    - active: of the person's stays that began, ordered by start, the first to overlap the period is the one
+      whose earlier ones all ended before it (`earlier_stays_end`, the latest end of those, `date.max` for one
+      not ended; none: the first stay);
+    - completed, left into employment: of those stays, ordered by their end, the first to end in the period is
+      the one whose previous one ended before it (`earlier_completion`, `earlier_employment`)."""
+    for suffix, whose in (("", lambda r: r.participant_id), ("_in_region", lambda r: (r.participant_id, r.region_id))):
+        people = defaultdict(list)
+        for row in rows:
+            people[whose(row)].append(row)
+        for own in people.values():
+            latest = None
+            for row in sorted((r for r in own if counts.began(r)), key=lambda r: (r.started_on, r.pk)):
+                setattr(row, f"earlier_stays_end{suffix}", latest)
+                latest = max(latest or datetime.date.min, row.exit_on or datetime.date.max)
+            for name, ended in (("completion", counts.completed), ("employment", counts.left_employed)):
+                previous = None
+                for row in sorted((r for r in own if r.exit_on and ended(r)), key=lambda r: (r.exit_on, r.pk)):
+                    setattr(row, f"earlier_{name}{suffix}", previous)
+                    previous = row.exit_on
 
 
 def activity_rows(activities):
@@ -312,17 +339,37 @@ def rebuild(progress=None):
         EnrollmentFigures.objects.exclude(pk__in=Enrollment.objects.values("pk")).delete()
         ActivityFigures.objects.exclude(pk__in=Activity.objects.values("pk")).delete()
     written = 0
-    for what, model, refresh in (
-        ("enrollments", Enrollment, refresh_enrollments),
-        ("activities", Activity, refresh_activities),
+    for what, parts, refresh in (
+        ("enrollments", batches_of_people(), refresh_enrollments),
+        ("activities", batches(Activity.objects.order_by("pk").values_list("pk", flat=True)), refresh_activities),
     ):
-        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
-        for i in range(0, len(pks), BATCH):
-            refresh(pks[i : i + BATCH], counting=False)
+        done = 0
+        for pks, total in parts:
+            refresh(pks, counting=False)
+            done += len(pks)
             if progress:
-                progress(what, min(i + BATCH, len(pks)), len(pks))
-        written += len(pks)
+                progress(what, done, total)
+        written += done
     return written, rebuild_counts(progress)
+
+
+def batches(pks):
+    pks = list(pks)
+    for i in range(0, len(pks), BATCH):
+        yield pks[i : i + BATCH], len(pks)
+
+
+def batches_of_people():
+    """The enrollments in batches that hold all of each person's (their rows are computed together)."""
+    rows = list(Enrollment.objects.order_by("participant_id", "pk").values_list("participant_id", "pk"))
+    batch = []
+    for i, (person, pk) in enumerate(rows):
+        if len(batch) >= BATCH and person != rows[i - 1][0]:
+            yield batch, len(rows)
+            batch = []
+        batch.append(pk)
+    if batch:
+        yield batch, len(rows)
 
 
 @transaction.atomic

@@ -160,6 +160,8 @@ def test_every_report_from_the_summaries_equals_the_one_from_the_base_tables(see
             figures.eu_indicators(Scope.of_regions(regions), period),
             direct.eu_indicators(Enrollment.objects.all(), period),
         )
+    for period in (Period(D(2025, 8, 14), D(2026, 2, 27)), Period(D(2026, 3, 31), D(2026, 12, 31))):  # any days
+        assert figures.national_figures(regions, period) == direct.national_figures(regions, period)
     for year in (2025, 2026):
         clubs = figures.Club.objects.filter(pk__in=[c.pk for c in clubs])
         work, _basis, people, _money, _filed = figures.annual_club_report(clubs, year)  # the last read no summary
@@ -302,6 +304,36 @@ def test_a_rolled_back_write_changes_nothing_and_a_write_counts_at_once_inside_i
     assert summaries_of(kielce) == before and active_people(kielce) == 1
     assert national_counts() == national
     assert not EnrollmentFigures.objects.filter(pk=enrollment.pk).exists()
+
+
+def test_a_person_is_counted_once_in_days_however_many_of_their_stays_count(two_regions):
+    """Three overlapping stays of one person in two regions, each completed into employment: in any days,
+    one row per person and scope counts them (the dashboard's plain counts equal distinct people)."""
+    kielce, katowice = two_regions
+    person = f.ParticipantFactory()
+    stays = [
+        (kielce.clubs.get(), D(2026, 1, 5), D(2026, 3, 20)),
+        (f.ClubFactory(region=kielce), D(2026, 1, 20), D(2026, 2, 1)),  # ends before the third begins
+        (katowice.clubs.get(), D(2026, 2, 10), D(2026, 2, 20)),
+    ]
+    for club, start, end in stays:
+        stay = f.EnrollmentFactory(
+            participant=person, club=club, status=S.COMPLETED, applied_on=start, qualified_on=start,
+            started_on=start, exit_on=end, exit_reason="plan_completed", certificate_number=f"KIS/{start}",
+            certificate_issued_on=end,
+        )  # fmt: skip
+        f.OutcomeFactory(enrollment=stay, recorded_on=end, situation="employed")
+    regions = [kielce, katowice]
+    for period in (
+        Period(D(2026, 1, 10), D(2026, 2, 15)),
+        Period(D(2026, 2, 5), D(2026, 2, 15)),
+        Period(D(2026, 2, 11), D(2026, 3, 31)),
+    ):
+        assert figures.national_figures(regions, period) == direct.national_figures(regions, period)
+    values, totals = figures.national_figures(regions, Period(D(2026, 2, 11), D(2026, 3, 31)))
+    assert [values[kielce.pk]["completed"], values[katowice.pk]["completed"], totals["completed"]] == [1, 1, 1]
+    assert [values[kielce.pk]["active_people"], totals["active_people"], totals["employed"]] == [2, 3, 1]
+    assert differences() == []
 
 
 def test_the_answer_the_data_quality_counts_read_is_kept_and_checked(two_regions):
