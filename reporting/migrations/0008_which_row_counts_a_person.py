@@ -12,7 +12,7 @@ def fill(apps, schema_editor):
 
     EnrollmentFigures = apps.get_model("reporting", "EnrollmentFigures")  # noqa: N806 (a model)
     facts = ["participant_id", "region_id", "status", "started_on", "exit_on", "outcome_situation"]
-    rows = list(EnrollmentFigures.objects.only(*facts))
+    rows = list(EnrollmentFigures.objects.only(*facts, *COLUMNS))
     earlier(rows)
     changed = [row for row in rows if any(getattr(row, name) is not None for name in COLUMNS)]
     EnrollmentFigures.objects.bulk_update(changed, COLUMNS, batch_size=2_000)
