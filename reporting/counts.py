@@ -281,21 +281,31 @@ def brought_forward(total, month):
     return result
 
 
-def person_periods(rows, follow_ups):
-    """(kind, start, open, measure) of every count one person's rows in one scope add one to."""
+def dates_of(rows, follow_ups):
+    """Every date on one person's rows and follow-ups."""
     dates = [d for r in rows for d in (r["applied_on"], r["started_on"], r["exit_on"]) if d is not None]
-    dates += [fu["checked_on"] for fu in follow_ups]
-    first, last = min(dates), max(dates)
-    still_active = any(
+    return dates + [fu["checked_on"] for fu in follow_ups]
+
+
+def still_active(rows):
+    """Whether a stay of these rows began and has not ended: then the person counts in every period after."""
+    return any(
         r["status"] in PARTICIPATING_STATUSES and r["started_on"] is not None and r["exit_on"] is None for r in rows
     )
+
+
+def person_periods(rows, follow_ups):
+    """(kind, start, open, measure) of every count one person's rows in one scope add one to."""
+    dates = dates_of(rows, follow_ups)
+    first, last = min(dates), max(dates)
+    active = still_active(rows)
     for kind in KINDS:
         period = period_of(kind, first)
         while period.start <= last:
             for measure in measures(rows, follow_ups, period):
                 yield kind, period.start, False, measure
             period = period_of(kind, period.end + datetime.timedelta(days=1))
-        if still_active:  # the same from here on
+        if active:  # the same from here on
             for measure in measures(rows, follow_ups, period):
                 yield kind, period.start, True, measure
     # Records to put right (not people): each from the day it is one, so a count for any day is a sum.
@@ -405,8 +415,11 @@ def counted_by_days(enrollments, periods, eu=True):
     totals = {period: Counter() for period in periods}
     days = Period(min(p.start for p in periods), max(p.end for p in periods))
     for rows, follow_ups in people_rows(enrollments, days).values():
+        dates = dates_of(rows, follow_ups)
+        first, last = min(dates), datetime.date.max if still_active(rows) else max(dates)
         for period, total in totals.items():
-            total.update(measures(rows, follow_ups, period, eu))
+            if first <= period.end and last >= period.start:  # else they count for nothing in it
+                total.update(measures(rows, follow_ups, period, eu))
     return totals
 
 
