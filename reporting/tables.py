@@ -18,9 +18,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 SYMBOL = "Δ"
+TOTAL = SafeString(' class="total"')
 
 
 class Hidden:
@@ -59,6 +63,29 @@ class Table:
 
     def display_rows(self):
         return [(label, [self.cell(r, c) for c in range(len(values))]) for r, (label, values) in enumerate(self.rows)]
+
+    def body(self):
+        """The rows as HTML, as the template language would print them (localised, escaped), in a fraction of
+        its time: a national report's tables have hundreds of rows."""
+        rows = self.display_rows()
+        return format_html_join(
+            "\n",
+            '<tr{}><th scope="row">{}</th>{}</tr>',
+            (
+                (
+                    TOTAL if self.total_row and i == len(rows) - 1 else "",
+                    localize(label),
+                    SafeString("".join(map(table_cell, cells))),
+                )
+                for i, (label, cells) in enumerate(rows)
+            ),
+        )
+
+
+def table_cell(value):
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # most cells: nothing to localise or escape
+        return f"<td>{value}</td>"
+    return format_html("<td>{}</td>", localize(value))
 
 
 def with_totals(title, columns, rows, total_label, **options):

@@ -418,3 +418,28 @@ def test_region_report_runs_in_bounded_queries(client, region, django_assert_max
 
 def figures_regions():
     return [f"{n:02d}" for n in range(2, 33, 2)]
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_a_tables_rows_print_as_the_template_language_would_print_them(language):
+    """`Table.body` prints a report's rows in Python: localised figures, escaped labels, hidden cells, the total."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    table = Table(
+        "T",
+        ["a", "b", "c"],
+        [("<b>Łódź & co</b>", [3, Decimal("2.5"), 97.5]), ("x", [1, Decimal("4.0"), 1234567]), ("all", [4, 6, 0])],
+        total_row=True,
+    )
+    suppress(table, threshold=3)
+    assert table.hidden
+    loop = Template(
+        "{% for label, cells in table.display_rows %}"
+        '<tr{% if forloop.last and table.total_row %} class="total"{% endif %}><th scope="row">{{ label }}</th>'
+        "{% for cell in cells %}<td>{{ cell }}</td>{% endfor %}</tr>{% if not forloop.last %}\n{% endif %}"
+        "{% endfor %}"
+    )
+    with translation.override(language):
+        assert table.body() == loop.render(Context({"table": table}))
+        assert "&lt;b&gt;Łódź &amp; co&lt;/b&gt;" in table.body()
