@@ -32,7 +32,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 
 from networks.models import Region
 from participants.choices import EnrollmentLabourMarketStatusChoices as U
@@ -479,6 +479,27 @@ def eu_counted_in(enrollments, period):
     return total
 
 
+def later_half(period):
+    year = Period.year(period.start.year)
+    return (year.end - period.end) < (period.end - year.start)
+
+
+def sign(period):
+    return -1 if later_half(period) else 1
+
+
+def to_date(period):
+    """The stored counts whose sum (the days' counts with `sign()`) gives a period of days from 1 January: the
+    days up to its end and those counted in every year from theirs on; or, past the middle of the year,
+    fewer: the year's own less the days after its end."""
+    year = Period.year(period.start.year)
+    since = Q(kind="year", open=True, start__lte=year.start)
+    if later_half(period):
+        after = (period.end + datetime.timedelta(days=1), year.end)
+        return since | Q(kind="year", open=False, start=year.start) | Q(kind="to_date", open=False, start__range=after)
+    return since | Q(kind="to_date", open=False, start__range=(year.start, period.end))
+
+
 def counts(scopes, periods, by_days=counted_by_days):
     """{(scope key, period): Counter(measure: people)} for Scope objects and periods, read from the stored
     counts where the scope and period have them (one query for each kind of period), else counted from
@@ -498,12 +519,10 @@ def counts(scopes, periods, by_days=counted_by_days):
             result[(scope.key, period)] = total
     for kind, wanted in stored.items():
         keys = {key for key, _period, _calendar in wanted}
-        if kind == "to_date":  # the days up to its end, and those counted in every year from theirs on
+        if kind == "to_date":
             for key, period, calendar in wanted:
-                which = Q(kind=kind, open=False, start__range=(calendar.start, calendar.end)) | Q(
-                    kind="year", open=True, start__lte=calendar.start
-                )
-                rows = PeriodCount.objects.filter(which, scope=key).values("measure").annotate(total=Sum("n"))
+                rows = PeriodCount.objects.filter(to_date(calendar), scope=key).values("measure")
+                rows = rows.annotate(total=Sum(Case(When(kind=kind, then=F("n") * sign(calendar)), default=F("n"))))
                 result[(key, period)] = Counter({row["measure"]: row["total"] for row in rows.order_by()})
             continue
         starts = sorted({calendar.start for _key, _period, calendar in wanted})

@@ -181,7 +181,10 @@ def test_the_stored_counts_equal_the_counts_of_the_summaries_for_every_calendar_
     quarters = [Period(m.start, months[i + 2].end) for i, m in enumerate(months[:-2]) if m.start.month % 3 == 1]
     calendar = [*months, *quarters, Period.year(2025), Period.year(2026), Period.year(2027)]
     calendar += [
-        Period(D(year, 1, 1), end) for year in (2025, 2026) for end in {*EDGES, D(year, 5, 17)} if end.year == year
+        Period(D(year, 1, 1), end)
+        for year in (2025, 2026)
+        for end in {*EDGES, D(year, 5, 17), D(year, 10, 15)}
+        if end.year == year
     ]
     scopes = [Scope.of_regions(regions)]
     scopes += [Scope.of_region(region) for region in regions]
