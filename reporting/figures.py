@@ -405,20 +405,24 @@ PEOPLE = {"active_people": "active", "completed": "completed", "employed": "empl
 
 
 def first_rows(period, suffix):
-    """Counts of the enrollment summaries that count a person active, completing and leaving into employment
-    in the period, one row per person: in the country (suffix "") or in each region ("_in_region")."""
+    """Counts of people active, completing and leaving into employment in the period: of the enrollment
+    summaries that count their person, one row per person, in the country (suffix "") or in each region
+    ("_in_region"); or, with no suffix, of distinct people."""
     active = Q(status__in=PARTICIPATING_STATUSES, started_on__lte=period.end) & (
         Q(exit_on__isnull=True) | Q(exit_on__gte=period.start)
     )
     left = Q(exit_on__range=(period.start, period.end))
 
-    def first(name):
-        return Q(**{f"earlier_{name}{suffix}__isnull": True}) | Q(**{f"earlier_{name}{suffix}__lt": period.start})
+    def people(condition, name):
+        if suffix is None:
+            return Count("participant", filter=condition, distinct=True)
+        first = Q(**{f"earlier_{name}{suffix}__isnull": True}) | Q(**{f"earlier_{name}{suffix}__lt": period.start})
+        return Count("pk", filter=condition & first)
 
     return {
-        "active_people": Count("pk", filter=active & first("stays_end")),
-        "completed": Count("pk", filter=left & Q(status=EnrollmentStatusChoices.COMPLETED) & first("completion")),
-        "employed": Count("pk", filter=left & Q(outcome_situation__in=EMPLOYED) & first("employment")),
+        "active_people": people(active, "stays_end"),
+        "completed": people(left & Q(status=EnrollmentStatusChoices.COMPLETED), "completion"),
+        "employed": people(left & Q(outcome_situation__in=EMPLOYED), "employment"),
     }
 
 
@@ -440,7 +444,10 @@ def national_figures(regions, period, everyone=None):
     else:  # any days: the rows that count their person (see `reporting.summaries.earlier`), counted
         for row in everyone.enrollments.values("region").annotate(**first_rows(period, "_in_region")).order_by():
             figures[row["region"]].update({k: v for k, v in row.items() if k != "region"})
-        totals = everyone.enrollments.aggregate(**first_rows(period, ""))
+        if len(regions) == 1:
+            totals = {m: figures[regions[0].pk][m] for m in PEOPLE}
+        else:  # the rows that count a person in the country count them once in these regions only in all of them
+            totals = everyone.enrollments.aggregate(**first_rows(period, "" if everyone.key == "N" else None))
     attendance = [
         total
         for total in activity_sums(Q(club__region__in=regions), period, ["club__region"]).items()

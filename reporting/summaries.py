@@ -23,8 +23,9 @@ writers of other people or activities add to the same totals without losing each
 writers of people wait for each other's commit on the totals they share (the country's count of a
 month, say), writers of attendance only on their own club's month.
 Rows of other enrollments and activities, so of other regions, are never touched. The first writer
-of each month brings the counts forward to it (`bring_forward`, see `reporting.counts`); writers hold
-the month they counted with (shared) until they commit, so it waits for them and they for it.
+of each month brings the counts forward to it once it has committed (`bring_forward`, see
+`reporting.counts`); writers hold the month they counted with (shared) until they commit, so bringing
+forward waits for them and they for it.
 
 `rebuild()` recomputes every row in batches, each locked like a refresh, then every total with the
 totals' tables locked; `differences()` compares the stored rows and totals with a fresh computation
@@ -51,6 +52,7 @@ from . import counts
 from .models import ActivityFigures, ActivityMonth, CountHorizon, EnrollmentFigures, FollowUpFigures, PeriodCount
 
 BATCH = 2_000
+HORIZON = 1  # the primary key of the one CountHorizon row
 MONTH_SUMS = ["activities", "hours", "attendance_recorded", "attendance_present"]
 
 
@@ -159,21 +161,18 @@ def activity_rows(activities):
 # Inside the writer's transaction, no savepoint of its own: a refresh that fails fails the write.
 @transaction.atomic(savepoint=False)
 def refresh_enrollments(pks, counting=True):
-    """Recompute the summary rows of these enrollments (deleting those of enrollments gone) and, unless told
-    not to, add the difference this makes to the people's counts: all of each person's enrollments are
-    then recomputed, with the person locked, since whether they count in a period depends on all of them.
-    (Told not to, as by `rebuild()`, it locks the enrollments themselves.)"""
+    """Recompute the summary rows of these enrollments and of all the other enrollments of their people (deleting
+    those of enrollments gone), with the people locked: whether a row counts its person, and so the counts,
+    depend on all of them. Unless told not to (as by `rebuild()`), add the difference this makes to the
+    people's counts."""
     pks = set(pks)
     if not pks:
         return
-    if counting:
-        people = set(Enrollment.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
-        people |= set(EnrollmentFigures.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
-        lock_people(people)
-        pks |= set(Enrollment.objects.filter(participant__in=people).values_list("pk", flat=True))
+    people = set(Enrollment.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
+    people |= set(EnrollmentFigures.objects.filter(pk__in=pks).values_list("participant_id", flat=True))
+    lock_people(people)
+    pks |= set(Enrollment.objects.filter(participant__in=people).values_list("pk", flat=True))
     enrollments = Enrollment.objects.filter(pk__in=pks)
-    if not counting:
-        list(enrollments.select_for_update(no_key=True).order_by("pk").values_list("pk"))
     if counting:
         stored = EnrollmentFigures.objects.filter(participant__in=people)
         before = counts.counted(counts.people_rows(stored))
@@ -247,26 +246,32 @@ def this_month():
 
 def horizon_for_writing():
     """The month the counts are brought forward to, held (shared) until the transaction ends, so that bringing
-    them forward waits for the writers who counted with the month before. The first writer of a new month
-    brings them forward, unless other writers hold the month: then a later one will."""
-    horizon = CountHorizon.objects.first()
-    if horizon and horizon.month < this_month():
-        if CountHorizon.objects.select_for_update(skip_locked=True).filter(pk=horizon.pk).exists():
-            bring_forward(this_month())
+    them forward waits for the writers who counted with the month before. A writer who finds it past brings
+    them forward once it has committed, in a transaction of its own that holds nothing else."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT month FROM {CountHorizon._meta.db_table} FOR SHARE")
+            cursor.execute(f"SELECT month FROM {CountHorizon._meta.db_table} WHERE id = %s FOR SHARE", [HORIZON])
             found = cursor.fetchone()
-        return found[0] if found else None
-    return CountHorizon.objects.values_list("month", flat=True).first()
+        month = found[0] if found else None
+    else:
+        month = CountHorizon.objects.filter(pk=HORIZON).values_list("month", flat=True).first()
+    if month and month < this_month():
+        transaction.on_commit(bring_forward_to_this_month)
+    return month
+
+
+def bring_forward_to_this_month():
+    with transaction.atomic():
+        bring_forward(this_month())
 
 
 def bring_forward(month, PeriodCount=PeriodCount, CountHorizon=CountHorizon):  # noqa: N803 (models: a migration gives its own)
     """Bring the counts forward to `month` (`reporting.counts.brought_forward`), in the caller's transaction:
     the open counts of periods up to it move into those periods, so no open count starts at or before it."""
-    horizon = CountHorizon.objects.select_for_update().first() or CountHorizon(month=month)
-    if horizon.pk and horizon.month >= month:
+    horizon = CountHorizon.objects.select_for_update().filter(pk=HORIZON).first()
+    if horizon and horizon.month >= month:
         return
+    horizon = horizon or CountHorizon(pk=HORIZON)
     moving = PeriodCount.objects.filter(open=True, start__lte=month)
     found = Counter({tuple(key): n for *key, n in moving.values_list("scope", "kind", "start", "open", "measure", "n")})
     moving.delete()
@@ -376,7 +381,7 @@ def batches_of_people():
 def rebuild_counts(progress=None):
     """Recount every stored count from the enrollment summaries, brought forward to this month; writers wait
     until it is done."""
-    horizon = CountHorizon.objects.select_for_update().first() or CountHorizon()
+    horizon = CountHorizon.objects.select_for_update().filter(pk=HORIZON).first() or CountHorizon(pk=HORIZON)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {PeriodCount._meta.db_table}, {ActivityMonth._meta.db_table} IN EXCLUSIVE MODE")
@@ -472,7 +477,7 @@ def compare_counts(rows, follow_ups):
     for follow_up in follow_ups:
         person, sex = sexes[follow_up.enrollment_id]
         people[person][1].append({**fields_of(follow_up), "enrollment__sex": sex})
-    month = CountHorizon.objects.values_list("month", flat=True).first()
+    month = CountHorizon.objects.filter(pk=HORIZON).values_list("month", flat=True).first()
     fresh = +counts.brought_forward(counts.counted(people), month)
     stored = Counter()
     for *key, n in PeriodCount.objects.values_list("scope", "kind", "start", "open", "measure", "n"):

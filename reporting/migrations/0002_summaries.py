@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Nothing: the summaries of data already there are built by 0005, where the tables have their present shape."""
+    """Nothing: the summaries of data already there are built by 0009, where the tables have their present shape."""
 
 
 class Migration(migrations.Migration):

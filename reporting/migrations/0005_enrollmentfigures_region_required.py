@@ -3,13 +3,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Summaries of data that has none yet (a database from before they existed); a fresh one has nothing."""
-    base = [apps.get_model(*label.split(".")).objects.exists() for label in ("participants.Enrollment", "clubs.Activity")]
-    summaries = [apps.get_model("reporting", name).objects.exists() for name in ("EnrollmentFigures", "ActivityFigures")]
-    if any(base) and not any(summaries):
-        from reporting.summaries import rebuild
-
-        rebuild()
+    """Nothing: the summaries of data that has none yet are built by 0009, where the tables have their present
+    shape."""
 
 
 class Migration(migrations.Migration):
