@@ -5,6 +5,7 @@ import random
 import re
 import threading
 import time
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -412,6 +413,21 @@ def test_two_sheets_saved_at_once_are_both_counted():
     assert differences() == []
 
 
+def drop_out_holding(stay, on, barrier, errors):
+    """In a thread: end a stay in a transaction that holds the stay's row, meets the other thread at the barrier
+    and commits a moment after the refresh, collecting any error."""
+    try:
+        with transaction.atomic():
+            Enrollment.objects.select_for_update().get(pk=stay.pk)
+            barrier.wait()
+            stay.drop_out(on, "own_decision")
+            time.sleep(0.3)  # the other thread's write comes meanwhile
+    except Exception as error:  # noqa: BLE001 (reported by the test)
+        errors.append(error)
+    finally:
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
 def test_two_stays_of_one_person_and_a_stay_of_another_written_at_once_are_each_counted_once():
@@ -422,18 +438,7 @@ def test_two_stays_of_one_person_and_a_stay_of_another_written_at_once_are_each_
     person = f.ParticipantFactory()
     stays = [enroll_active(first_club, participant=person), enroll_active(second_club, participant=person)]
     both_hold_their_stay, errors = threading.Barrier(2, timeout=10), []
-
-    def end(stay, on):
-        try:
-            with transaction.atomic():
-                Enrollment.objects.select_for_update().get(pk=stay.pk)
-                both_hold_their_stay.wait()
-                stay.drop_out(on, "own_decision")
-                time.sleep(0.3)  # the other refresh comes meanwhile
-        except Exception as error:  # noqa: BLE001 (reported by the test below)
-            errors.append(error)
-        finally:
-            connection.close()
+    end = partial(drop_out_holding, barrier=both_hold_their_stay, errors=errors)
 
     def join():
         try:
@@ -466,20 +471,8 @@ def test_two_writers_of_a_new_month_bring_the_counts_forward_once_and_lose_nothi
     summaries.rebuild_counts()
     assert PeriodCount.objects.filter(open=True, start__lte=D(2026, 6, 1)).exists()
     monkeypatch.setattr(summaries, "this_month", lambda: D(2026, 6, 1))
-    both_hold_their_stay, errors = threading.Barrier(2, timeout=10), []
-
-    def end(stay, on):
-        try:
-            with transaction.atomic():
-                Enrollment.objects.select_for_update().get(pk=stay.pk)
-                both_hold_their_stay.wait()
-                stay.drop_out(on, "own_decision")
-                time.sleep(0.3)  # the other comes meanwhile
-        except Exception as error:  # noqa: BLE001 (reported by the test below)
-            errors.append(error)
-        finally:
-            connection.close()
-
+    errors = []
+    end = partial(drop_out_holding, barrier=threading.Barrier(2, timeout=10), errors=errors)
     threads = [threading.Thread(target=end, args=(stay, D(2026, 3, 10))) for stay in stays]
     for thread in threads:
         thread.start()
