@@ -8,7 +8,6 @@ from demo.pilot import demo_club
 from participants.models import EligibilityCategory, Participant
 from tests.factories import ActivityFactory
 
-TODAY = timezone.localdate()
 MAX_LOADS = 12
 
 
@@ -66,9 +65,10 @@ class Keyboard:
 
 
 def test_one_persons_whole_journey_from_the_worklist_by_keyboard_in_few_page_loads(pilot, visit):
+    today = timezone.localdate()  # the day the test runs, as the pages see it (not the day it was collected)
     club = demo_club()
     service = Service.objects.filter(pillar__code="social").first()
-    activity = ActivityFactory(club=club, service=service, provider=club.operator, held_on=TODAY, title="Warsztaty")
+    activity = ActivityFactory(club=club, service=service, provider=club.operator, held_on=today, title="Warsztaty")
     v = visit("5-klawiatura-cala-droga")
     v.log_in("koordynator.kis")
     keys = Keyboard(v.page)
@@ -81,13 +81,13 @@ def test_one_persons_whole_journey_from_the_worklist_by_keyboard_in_few_page_loa
     # Registration of a person referred by an organisation, with their consent.
     keys.type("#id_first_name", "Halina")
     keys.type("#id_last_name", "Klawiszowa")
-    keys.type_date("#id_birth_date", TODAY.replace(year=TODAY.year - 45))
+    keys.type_date("#id_birth_date", today.replace(year=today.year - 45))
     keys.choose("#id_sex", "female")
-    keys.type_date("#id_applied_on", TODAY)
+    keys.type_date("#id_applied_on", today)
     referrer = v.page.eval_on_selector("#id_referred_by", "s => s.options[1].value")
     keys.choose("#id_referred_by", referrer)
-    keys.type_date("#id_referred_on", TODAY)
-    keys.type_date("#id_consent_given_on", TODAY)
+    keys.type_date("#id_referred_on", today)
+    keys.type_date("#id_consent_given_on", today)
     v.check("rejestracja")
     keys.activate("main button[type=submit]")
     enrollment = Participant.objects.get(last_name="Klawiszowa").enrollments.get()
@@ -103,10 +103,10 @@ def test_one_persons_whole_journey_from_the_worklist_by_keyboard_in_few_page_loa
 
     # The social contract, signed at once.
     keys.type("#id_contract-number", "KS/K/2026")
-    keys.type_date("#id_contract-valid_from", TODAY)
-    keys.type_date("#id_contract-valid_until", TODAY.replace(year=TODAY.year + 1))
+    keys.type_date("#id_contract-valid_from", today)
+    keys.type_date("#id_contract-valid_until", today.replace(year=today.year + 1))
     keys.type("#id_contract-participant_obligations", "Udział w warsztatach")
-    keys.type_date("#id_contract-signed_on", TODAY)
+    keys.type_date("#id_contract-signed_on", today)
     keys.activate("#step-contract button[type=submit]")
     v.check("akta-kontrakt")
 
