@@ -13,11 +13,14 @@ from reporting.coverage import coverage
 from stakeholders.models import Organization
 from tests.factories import EnrollmentFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """The day as the pages see it when asked (not the day the tests were collected)."""
+    return timezone.localdate()
 
 
 def day(offset):
-    return (TODAY + datetime.timedelta(days=offset)).isoformat()
+    return (today() + datetime.timedelta(days=offset)).isoformat()
 
 
 def test_the_ministry_analyst_reads_the_dashboard_and_finds_no_identity(pilot, visit):
@@ -53,7 +56,7 @@ def test_the_rops_account_grows_a_network_and_downloads_the_report(pilot, visit)
     club = Club.objects.filter(region__terc="26").order_by("pk").first()
     regional = Network.objects.get(kind="regional", region=club.region)
     lsr = Network.objects.create(kind="local", name="LSR Bilcza", region=club.region, parent=regional, hub_club=club)
-    before = coverage([lsr], TODAY)[lsr.pk]
+    before = coverage([lsr], today())[lsr.pk]
     v = visit("2-rops")
     v.log_in("rops")
     v.go(f"/sieci/{lsr.pk}/")
@@ -72,15 +75,15 @@ def test_the_rops_account_grows_a_network_and_downloads_the_report(pilot, visit)
     # Its membership in the LSR with a cooperation agreement.
     v.go(f"/admin/stakeholders/membership/add/?network={lsr.pk}&organization={organization.pk}")
     v.page.select_option("#id_role", "member")
-    v.page.fill("#id_joined_on", TODAY.strftime("%d.%m.%Y"))
-    v.page.fill("#id_agreement_signed_on", TODAY.strftime("%d.%m.%Y"))
-    v.page.fill("#id_agreement_valid_until", (TODAY + datetime.timedelta(days=730)).strftime("%d.%m.%Y"))
+    v.page.fill("#id_joined_on", today().strftime("%d.%m.%Y"))
+    v.page.fill("#id_agreement_signed_on", today().strftime("%d.%m.%Y"))
+    v.page.fill("#id_agreement_valid_until", (today() + datetime.timedelta(days=730)).strftime("%d.%m.%Y"))
     v.check("czlonkostwo")
     v.page.click("input[name=_save]")
     assert organization.memberships.filter(network=lsr).exists()
     # A meeting of the network.
     v.go(f"/admin/networks/meeting/add/?network={lsr.pk}&attending_organizations={organization.pk}")
-    v.page.fill("#id_held_on", TODAY.strftime("%d.%m.%Y"))
+    v.page.fill("#id_held_on", today().strftime("%d.%m.%Y"))
     v.page.select_option("#id_kind", "founding")
     v.page.fill("#id_topic", "Zawiązanie LSR")
     v.page.click("input[name=_save]")
@@ -89,7 +92,7 @@ def test_the_rops_account_grows_a_network_and_downloads_the_report(pilot, visit)
     v.go(f"/sieci/{lsr.pk}/")
     text = v.page.inner_text("main")
     assert "Partnerzy typu C biorą udział" in text and "Zawiązanie LSR" in text
-    after = coverage([lsr], TODAY)[lsr.pk]
+    after = coverage([lsr], today())[lsr.pk]
     assert after.pillars_covered == before.pillars_covered + 1
     v.check("siec-po")
     # The region report, and its XLSX with the same figures.
@@ -148,8 +151,8 @@ def test_the_kis_coordinator_takes_a_person_from_referral_to_certificate(pilot, 
     # The social contract, signed.
     v.go(f"/admin/participants/socialcontract/add/?enrollment={enrollment.pk}")
     v.page.fill("#id_number", "KS/1/2026")
-    v.page.fill("#id_valid_from", (TODAY - datetime.timedelta(days=20)).strftime("%d.%m.%Y"))
-    v.page.fill("#id_valid_until", (TODAY + datetime.timedelta(days=200)).strftime("%d.%m.%Y"))
+    v.page.fill("#id_valid_from", (today() - datetime.timedelta(days=20)).strftime("%d.%m.%Y"))
+    v.page.fill("#id_valid_until", (today() + datetime.timedelta(days=200)).strftime("%d.%m.%Y"))
     v.page.click("input[name=_continue]")
     v.page.click("text=Podpisz")
     v.page.fill("#id_on", day(-20))
@@ -162,7 +165,7 @@ def test_the_kis_coordinator_takes_a_person_from_referral_to_certificate(pilot, 
     assert enrollment.status == "active"
     # The plan with goals in three pillars.
     v.go(f"/admin/participants/actionplan/add/?enrollment={enrollment.pk}")
-    v.page.fill("#id_drawn_up_on", (TODAY - datetime.timedelta(days=19)).strftime("%d.%m.%Y"))
+    v.page.fill("#id_drawn_up_on", (today() - datetime.timedelta(days=19)).strftime("%d.%m.%Y"))
     for i, (code, text) in enumerate([("social", "Odbudowa kontaktów"), ("vocational", "Kurs"), ("sport", "Ruch")]):
         v.page.click("#goals-group .add-row a")
         v.page.select_option(f"#id_goals-{i}-pillar", str(Pillar.objects.get(code=code).pk))
@@ -175,7 +178,7 @@ def test_the_kis_coordinator_takes_a_person_from_referral_to_certificate(pilot, 
     service = Service.objects.filter(pillar__code="social").first()
     v.go(f"/admin/clubs/activity/add/?club={club.pk}&service={service.pk}&provider={club.operator_id}")
     v.page.fill("#id_title", "Warsztaty grupowe")
-    v.page.fill("#id_held_on", (TODAY - datetime.timedelta(days=5)).strftime("%d.%m.%Y"))
+    v.page.fill("#id_held_on", (today() - datetime.timedelta(days=5)).strftime("%d.%m.%Y"))
     v.page.fill("#id_hours", "3")
     v.page.click("input[name=_save]")
     activity = club.activities.get(title="Warsztaty grupowe")
@@ -193,7 +196,7 @@ def test_the_kis_coordinator_takes_a_person_from_referral_to_certificate(pilot, 
     v.check("zakonczenie")
     v.page.click("input[type=submit]")
     v.go(f"/admin/participants/outcome/add/?enrollment={enrollment.pk}")
-    v.page.fill("#id_recorded_on", TODAY.strftime("%d.%m.%Y"))
+    v.page.fill("#id_recorded_on", today().strftime("%d.%m.%Y"))
     v.page.select_option("#id_situation", "employed")
     v.page.check("#id_vocational_reintegration_achieved")
     v.page.click("input[name=_save]")
